@@ -114,6 +114,37 @@ final class PayloadReader {
         return messages;
     }
 
+    /** LIST-OF-ACTIONS, as the agent sends it; used by tools that play HAProxy's part. */
+    List<Action> actions() {
+        List<Action> actions = new ArrayList<>();
+        while (hasRemaining()) {
+            int type = readByte();
+            int count = readByte();
+            if (type == 1 && count == 3) {
+                VarScope scope = scope(readByte());
+                String name = name();
+                actions.add(Action.setVar(scope, name, typedValue()));
+            }
+            else if (type == 2 && count == 2) {
+                VarScope scope = scope(readByte());
+                actions.add(Action.unsetVar(scope, name()));
+            }
+            else {
+                throw invalid("unknown action type " + type + " with " + count + " arguments");
+            }
+        }
+        return actions;
+    }
+
+    private static VarScope scope(int id) {
+        for (VarScope scope : VarScope.values()) {
+            if (scope.id() == id) {
+                return scope;
+            }
+        }
+        throw invalid("unknown variable scope " + id);
+    }
+
     private int length() {
         long length = varint();
         if (length > limit - position[0] || length < 0) {

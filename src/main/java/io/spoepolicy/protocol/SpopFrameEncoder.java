@@ -153,8 +153,10 @@ public final class SpopFrameEncoder {
     }
 
     private static void writeName(ByteBuf out, String name) {
-        Varint.write(out, ByteBufUtil.utf8Bytes(name));
-        ByteBufUtil.writeUtf8(out, name);
+        int bytes = ByteBufUtil.utf8Bytes(name);
+        Varint.write(out, bytes);
+        // Reserve exactly the encoded size: buffers are allocated to the frame's exact length.
+        ByteBufUtil.reserveAndWriteUtf8(out, name, bytes);
     }
 
     private static int stringSize(String value) {

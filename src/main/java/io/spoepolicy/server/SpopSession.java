@@ -136,6 +136,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     public void handlerAdded(ChannelHandlerContext ctx) {
         // Installed once the channel is already active, so channelActive will not be seen.
         channel = ctx.channel();
+        // Reactor Netty reads on demand of its inbound publisher, which sessions never subscribe
+        // to: they read continuously and pause reading themselves for backpressure.
+        channel.config().setAutoRead(true);
         registry.add(this);
         observer.connectionOpened(info());
         timer = schedule(settings.helloTimeout(), this::helloTimedOut);
