@@ -5,12 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /** Builds byte arrays from the notation of the protocol reference: hex bytes and "quoted text". */
-final class Hex {
+public final class Hex {
 
     private Hex() {
     }
 
-    static byte[] bytes(String spec) {
+    public static byte[] bytes(String spec) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int i = 0;
         while (i < spec.length()) {
@@ -31,7 +31,7 @@ final class Hex {
         return out.toByteArray();
     }
 
-    static String hex(byte[] bytes) {
+    public static String hex(byte[] bytes) {
         return HexFormat.ofDelimiter(" ").formatHex(bytes);
     }
 }
