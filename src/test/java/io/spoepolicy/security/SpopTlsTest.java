@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
+
 import javax.net.ssl.SSLSocketFactory;
 
 import org.junit.jupiter.api.AfterAll;

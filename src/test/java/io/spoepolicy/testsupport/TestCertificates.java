@@ -72,6 +72,16 @@ public final class TestCertificates implements AutoCloseable {
         return directory.resolve(name + "-bundle.pem");
     }
 
+    /** Issues a new key and certificate for the agent in place (a rotation, as cert-manager does it). */
+    public void reissueServer() {
+        try {
+            leaf("server", "ca", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     /** Spring properties of a PEM SSL bundle named {@code bundle} serving the agent's certificate. */
     public List<String> serverBundleProperties(String bundle) {
         String prefix = "spring.ssl.bundle.pem." + bundle + ".";
