@@ -73,8 +73,9 @@ COPY --from=crs --chown=0:0 /opt/crs /opt/crs
 USER 10001:10001
 # 12345 SPOP (HAProxy's agents backend), 8080 HTTP, 8081 management (probes, Prometheus).
 EXPOSE 12345 8080 8081
-# Heap at 60% of the container limit, Netty's direct buffers capped separately (by default they
-# may grow as large as the heap), leaving the rest for metaspace, thread stacks and code cache.
+# Heap at 50% of the container limit and Netty's direct buffers capped separately (by default they
+# may grow as large as the heap); with a 1Gi limit that leaves ~320Mi for metaspace, code cache
+# and thread stacks. HelmChartTest checks the chart's limit against these flags.
 # Exit on OOM so the kubelet restarts the pod instead of leaving it half-alive.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:MaxDirectMemorySize=256m -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=192m -XX:+ExitOnOutOfMemoryError"
 ENTRYPOINT ["java", "-jar", "application.jar"]
