@@ -1,0 +1,115 @@
+package io.spoepolicy.packaging;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.spoepolicy.policy.DecisionContract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Every HAProxy configuration under {@code docs/haproxy/} passes {@code haproxy -c} with the
+ * installed HAProxy, and every SPOE file they use registers the agent's decision variables.
+ *
+ * <p>A file that starts with {@code # haproxy-requires: X.Y} needs a newer HAProxy than the one
+ * installed here (2.6): it is checked after rewriting its only 3.1-specific keyword
+ * ({@code mode spop} → {@code mode tcp}, which 3.1 converts back), so everything else in it is
+ * still validated. Without HAProxy the checks are skipped, unless {@code spoe.e2e.required}.
+ */
+@Tag("packaging")
+class HaproxyDocsConfigTest {
+
+    static final Path DOCS = Path.of("docs", "haproxy").toAbsolutePath();
+    private static final Pattern REQUIRES = Pattern.compile("(?m)^# haproxy-requires: ([0-9]+)\\.([0-9]+)");
+    private static final Pattern SPOE_FILTER = Pattern.compile("(?m)^\\s*filter spoe .*\\bconfig (\\S+)");
+
+    @TempDir
+    Path scratch;
+
+    @TestFactory
+    Stream<DynamicTest> everyConfigPassesHaproxyCheck() throws IOException {
+        List<Path> configs = files(".cfg");
+        assertThat(configs).as("HAProxy configurations in " + DOCS).isNotEmpty();
+        return configs.stream().map(cfg -> DynamicTest.dynamicTest(cfg.getFileName().toString(), () -> check(cfg)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySpoeFileRegistersTheDecisionVariables() throws IOException {
+        List<Path> spoeFiles = new ArrayList<>();
+        for (Path cfg : files(".cfg")) {
+            Matcher filter = SPOE_FILTER.matcher(Files.readString(cfg));
+            while (filter.find()) {
+                Path spoe = DOCS.resolve(filter.group(1));
+                assertThat(spoe).as(cfg.getFileName() + " uses " + filter.group(1)).isRegularFile();
+                if (!spoeFiles.contains(spoe)) {
+                    spoeFiles.add(spoe);
+                }
+            }
+        }
+        return spoeFiles.stream().map(spoe -> DynamicTest.dynamicTest(spoe.getFileName().toString(), () -> {
+            String text = Files.readString(spoe);
+            Matcher registered = Pattern.compile("(?m)^\\s*register-var-names (.+)$").matcher(text);
+            assertThat(registered.find()).as("register-var-names in " + spoe).isTrue();
+            assertThat(List.of(registered.group(1).trim().split("\\s+"))).contains(DecisionContract.ACTION,
+                    DecisionContract.STATUS, DecisionContract.REASON, DecisionContract.POLICY,
+                    DecisionContract.AGENT_ERROR);
+            assertThat(text).contains("messages check-request").contains("spoe-message check-request");
+        }));
+    }
+
+    private void check(Path cfg) throws Exception {
+        Optional<String> haproxy = Haproxy.executable();
+        if (Boolean.getBoolean("spoe.e2e.required")) {
+            assertThat(haproxy).as("haproxy on PATH (spoe.e2e.required)").isPresent();
+        }
+        assumeThat(haproxy).as("haproxy on PATH").isPresent();
+
+        String text = Files.readString(cfg);
+        Matcher requires = REQUIRES.matcher(text);
+        Path checked = cfg;
+        if (requires.find() && Haproxy.version(haproxy.get()).compareTo(
+                new Haproxy.Version(Integer.parseInt(requires.group(1)), Integer.parseInt(requires.group(2)))) < 0) {
+            checked = downgraded(cfg);
+        }
+        Process process = new ProcessBuilder(haproxy.get(), "-c", "-f", checked.toString())
+                .redirectErrorStream(true).start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as("haproxy -c -f %s%n%s", checked, output).isZero();
+        assertThat(output).contains("Configuration file is valid");
+    }
+
+    /** Copies docs/haproxy with {@code mode spop} written as 2.x's {@code mode tcp}. */
+    private Path downgraded(Path cfg) throws IOException {
+        try (Stream<Path> files = Files.list(DOCS)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file)) {
+                    String text = Files.readString(file).replaceAll("(?m)^(\\s*)mode spop\\b", "$1mode tcp");
+                    Files.writeString(scratch.resolve(file.getFileName()), text);
+                }
+            }
+        }
+        return scratch.resolve(cfg.getFileName());
+    }
+
+    private static List<Path> files(String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(DOCS)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+}
