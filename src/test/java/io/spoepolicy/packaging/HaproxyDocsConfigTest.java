@@ -72,20 +72,58 @@ class HaproxyDocsConfigTest {
         }));
     }
 
+    /**
+     * The snippet the chart's NOTES.txt prints for a release, completed with the parts it leaves
+     * to the user (global, defaults, a bind line, the application backend), passes haproxy -c.
+     */
+    @TestFactory
+    Stream<DynamicTest> chartNotesPrintAWorkingHaproxySnippet() {
+        return Stream.of(new String[] {}, new String[] {"autoscaling.enabled", "true", "autoscaling.maxReplicas", "7"})
+                .map(sets -> DynamicTest.dynamicTest(sets.length == 0 ? "default values" : "with HPA", () -> {
+                    String notes = HelmChart.repository().notes(sets);
+                    int cfgStart = notes.indexOf("  # haproxy.cfg\n");
+                    int spoeStart = notes.indexOf("  # spoe-policy.conf\n");
+                    assertThat(cfgStart).as(notes).isNotNegative();
+                    assertThat(spoeStart).as(notes).isGreaterThan(cfgStart);
+                    String cfgPart = notes.substring(cfgStart, spoeStart);
+                    String spoePart = notes.substring(spoeStart);
+                    String slots = sets.length == 0 ? "2" : "7";
+                    assertThat(cfgPart).contains("server-template agent " + slots
+                            + " _spop._tcp.edge-spoe-policy-service-spop.policy.svc.cluster.local");
+
+                    Path spoe = scratch.resolve("spoe-policy.conf");
+                    Files.writeString(spoe, spoePart);
+                    String cfg = "global\n    log stdout format raw local0 info\n"
+                            + "defaults\n    mode http\n    log global\n    timeout connect 5s\n"
+                            + "    timeout client 30s\n    timeout server 30s\n"
+                            + cfgPart.replace("/usr/local/etc/haproxy/spoe-policy.conf", spoe.toString())
+                                    .replace("  frontend fe_http\n", "  frontend fe_http\n    bind 127.0.0.1:8000\n"
+                                            + "    default_backend be_app\n")
+                            + "backend be_app\n    http-request return status 200\n";
+                    Path file = scratch.resolve("notes-" + slots + ".cfg");
+                    Files.writeString(file, cfg);
+                    haproxyCheck(file);
+                }));
+    }
+
     private void check(Path cfg) throws Exception {
+        String text = Files.readString(cfg);
+        Matcher requires = REQUIRES.matcher(text);
+        Path checked = cfg;
+        Optional<String> haproxy = Haproxy.executable();
+        if (haproxy.isPresent() && requires.find() && Haproxy.version(haproxy.get()).compareTo(
+                new Haproxy.Version(Integer.parseInt(requires.group(1)), Integer.parseInt(requires.group(2)))) < 0) {
+            checked = downgraded(cfg);
+        }
+        haproxyCheck(checked);
+    }
+
+    private static void haproxyCheck(Path checked) throws Exception {
         Optional<String> haproxy = Haproxy.executable();
         if (Boolean.getBoolean("spoe.e2e.required")) {
             assertThat(haproxy).as("haproxy on PATH (spoe.e2e.required)").isPresent();
         }
         assumeThat(haproxy).as("haproxy on PATH").isPresent();
-
-        String text = Files.readString(cfg);
-        Matcher requires = REQUIRES.matcher(text);
-        Path checked = cfg;
-        if (requires.find() && Haproxy.version(haproxy.get()).compareTo(
-                new Haproxy.Version(Integer.parseInt(requires.group(1)), Integer.parseInt(requires.group(2)))) < 0) {
-            checked = downgraded(cfg);
-        }
         Process process = new ProcessBuilder(haproxy.get(), "-c", "-f", checked.toString())
                 .redirectErrorStream(true).start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 
@@ -47,6 +48,21 @@ final class HelmChart {
     /** {@code helm lint --strict} with the chart's own values (helm-java's lint takes no others). */
     LintResult lintStrict() {
         return new Helm(directory).lint().strict().call();
+    }
+
+    /** NOTES.txt as {@code helm install --dry-run} prints it (client only, no cluster). */
+    String notes(String... sets) {
+        InstallCommand install = new Helm(directory).install().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION).dryRun().clientOnly();
+        for (int i = 0; i + 1 < sets.length; i += 2) {
+            install.set(sets[i], sets[i + 1]);
+        }
+        String output = install.call().getOutput();
+        int notes = output.indexOf("NOTES:\n");
+        if (notes < 0) {
+            throw new AssertionError("no NOTES in:\n" + output);
+        }
+        return output.substring(notes + "NOTES:\n".length());
     }
 
     Render render() {
