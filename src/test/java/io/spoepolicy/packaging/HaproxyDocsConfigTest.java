@@ -36,6 +36,7 @@ class HaproxyDocsConfigTest {
 
     static final Path DOCS = Path.of("docs", "haproxy").toAbsolutePath();
     private static final Pattern REQUIRES = Pattern.compile("(?m)^# haproxy-requires: ([0-9]+)\\.([0-9]+)");
+    private static final Pattern FRAGMENT = Pattern.compile("(?m)^# haproxy-fragment: (\\S+)");
     private static final Pattern SPOE_FILTER = Pattern.compile("(?m)^\\s*filter spoe .*\\bconfig (\\S+)");
 
     @TempDir
@@ -115,20 +116,48 @@ class HaproxyDocsConfigTest {
                 new Haproxy.Version(Integer.parseInt(requires.group(1)), Integer.parseInt(requires.group(2)))) < 0) {
             checked = downgraded(cfg);
         }
+        Matcher fragment = FRAGMENT.matcher(text);
+        if (fragment.find()) {
+            // Sections loaded beside a generated configuration (an ingress controller's): check
+            // them behind a stand-in for the generated frontend that uses the named SPOE file.
+            Path spoe = DOCS.resolve(fragment.group(1));
+            assertThat(spoe).isRegularFile();
+            Path frontend = scratch.resolve("generated-frontend.cfg");
+            Files.writeString(frontend, """
+                    global
+                        log stdout format raw local0 info
+                    defaults
+                        mode http
+                        timeout connect 5s
+                        timeout client 30s
+                        timeout server 30s
+                    frontend fe_generated
+                        bind 127.0.0.1:8000
+                        filter spoe engine spoe-policy config %s
+                        http-request deny deny_status 403 if { var(txn.policy.action) -m str deny }
+                        http-request return status 200
+                    """.formatted(spoe));
+            haproxyCheck(frontend, checked);
+            return;
+        }
         haproxyCheck(checked);
     }
 
-    private static void haproxyCheck(Path checked) throws Exception {
+    private static void haproxyCheck(Path... files) throws Exception {
         Optional<String> haproxy = Haproxy.executable();
         if (Boolean.getBoolean("spoe.e2e.required")) {
             assertThat(haproxy).as("haproxy on PATH (spoe.e2e.required)").isPresent();
         }
         assumeThat(haproxy).as("haproxy on PATH").isPresent();
-        Process process = new ProcessBuilder(haproxy.get(), "-c", "-f", checked.toString())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(haproxy.get(), "-c"));
+        for (Path file : files) {
+            command.add("-f");
+            command.add(file.toString());
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("haproxy -c -f %s%n%s", checked, output).isZero();
+        assertThat(process.exitValue()).as("%s%n%s", command, output).isZero();
         assertThat(output).contains("Configuration file is valid");
     }
 
