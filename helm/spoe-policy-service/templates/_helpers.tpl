@@ -80,8 +80,9 @@ so must the web server's graceful shutdown, which runs in its own phase with the
 {{/* Checks the schema cannot express; included by the workload so they always run. */}}
 {{- define "spoe.validate" -}}
 {{- $d := .Values.shutdown.drain }}
-{{- if gt (int $d.windowSeconds) (int $d.deadlineSeconds) }}
-{{- fail (printf "shutdown.drain.windowSeconds (%d) must not exceed shutdown.drain.deadlineSeconds (%d)" (int $d.windowSeconds) (int $d.deadlineSeconds)) }}
+{{- /* As SpoeServerProperties.Drain: a connection must be able to close quietly before the deadline. */}}
+{{- if gt (add (mul (int $d.windowSeconds) 1000) (int $d.quietPeriodMillis)) (mul (int $d.deadlineSeconds) 1000) }}
+{{- fail (printf "shutdown.drain.windowSeconds (%ds) + shutdown.drain.quietPeriodMillis (%dms) must not exceed shutdown.drain.deadlineSeconds (%ds)" (int $d.windowSeconds) (int $d.quietPeriodMillis) (int $d.deadlineSeconds)) }}
 {{- end }}
 {{- $ports := list (int .Values.ports.spop) (int .Values.ports.http) (int .Values.ports.management) }}
 {{- if ne (len ($ports | uniq)) 3 }}

@@ -116,7 +116,8 @@ final class ChartInvariants {
         assertThat(config.phaseTimeout()).as("timeout-per-shutdown-phase >= deadline + linger + 1s")
                 .isGreaterThanOrEqualTo(drain.plusSeconds(1))
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(values.integer("shutdown.webGracefulSeconds")));
-        assertThat(config.drain().window()).isLessThanOrEqualTo(config.drain().deadline());
+        assertThat(config.drain().window().plus(config.drain().quietPeriod())).as("window + quiet-period <= deadline")
+                .isLessThanOrEqualTo(config.drain().deadline());
         // The drain values come from the chart values, not from defaults that happen to match.
         assertThat(config.drain().deadline()).isEqualTo(Duration.ofSeconds(values.integer("shutdown.drain.deadlineSeconds")));
         assertThat(config.drain().linger()).isEqualTo(Duration.ofSeconds(values.integer("shutdown.drain.lingerSeconds")));

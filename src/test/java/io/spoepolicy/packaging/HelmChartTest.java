@@ -58,12 +58,12 @@ class HelmChartTest {
         Node deployment = manifests.get("Deployment");
         assertThat(deployment.integer("spec.replicas")).isEqualTo(2);
         assertThat(deployment.integer("spec.template.spec.terminationGracePeriodSeconds"))
-                .as("10 preStop + 20 deadline + 2 linger + 5 web + 5 margin").isEqualTo(42);
+                .as("10 preStop + 10 deadline + 2 linger + 5 web + 5 margin").isEqualTo(32);
         assertThat(deployment.integer("spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds"))
                 .isEqualTo(10);
         assertThat(manifests.get("Service", "edge-spoe-policy-service-spop").text("spec.clusterIP")).isEqualTo("None");
         RenderedConfig config = ChartInvariants.check(manifests, ChartValues.load(chart.directory()));
-        assertThat(config.phaseTimeout()).hasSeconds(23);
+        assertThat(config.phaseTimeout()).as("10 deadline + 2 linger + 1").hasSeconds(13);
         assertThat(config.spopPort()).isEqualTo(12345);
         assertThat(config.httpPort()).isEqualTo(8080);
         assertThat(config.managementPort()).isEqualTo(8081);
@@ -186,14 +186,14 @@ class HelmChartTest {
     @Test
     void templatesRejectCombinationsTheSchemaCannotExpress() {
         assertThatThrownBy(() -> chart.render().set("shutdown.terminationGracePeriodSeconds", 30).manifests())
-                .hasMessageContaining("terminationGracePeriodSeconds (30) must be at least").hasMessageContaining("= 42");
+                .hasMessageContaining("terminationGracePeriodSeconds (30) must be at least").hasMessageContaining("= 32");
         assertThatThrownBy(() -> chart.render().set("podDisruptionBudget.minAvailable", 2)
                 .set("podDisruptionBudget.maxUnavailable", "null").manifests())
                 .hasMessageContaining("minAvailable (2) must be below the replica count (2)");
         assertThatThrownBy(() -> chart.render().set("podDisruptionBudget.minAvailable", 1).manifests())
                 .hasMessageContaining("exactly one of minAvailable and maxUnavailable");
-        assertThatThrownBy(() -> chart.render().set("shutdown.drain.windowSeconds", 30).manifests())
-                .hasMessageContaining("windowSeconds (30) must not exceed");
+        assertThatThrownBy(() -> chart.render().set("shutdown.drain.windowSeconds", 10).manifests())
+                .hasMessageContaining("windowSeconds (10s) + shutdown.drain.quietPeriodMillis (200ms) must not exceed");
         assertThatThrownBy(() -> chart.render().set("networkPolicy.enabled", true).manifests())
                 .hasMessageContaining("networkPolicy.haproxy.podSelector");
         assertThatThrownBy(() -> chart.render().set("kind", "DaemonSet").set("autoscaling.enabled", true).manifests())
