@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -72,8 +74,14 @@ class KubernetesHaproxyExamplesTest {
     @TestFactory
     @RequiresHaproxy
     Stream<DynamicTest> chartNotesPrintAWorkingHaproxySnippet() {
-        return Stream.of(new String[] {}, new String[] {"autoscaling.enabled", "true", "autoscaling.maxReplicas", "7"})
-                .map(sets -> DynamicTest.dynamicTest(sets.length == 0 ? "default values" : "with HPA", () -> {
+        Map<String, String[]> variants = new LinkedHashMap<>();
+        variants.put("2", new String[] {});
+        variants.put("7", new String[] {"autoscaling.enabled", "true", "autoscaling.maxReplicas", "7"});
+        variants.put("64", new String[] {"kind", "DaemonSet"});
+        return variants.entrySet().stream()
+                .map(variant -> DynamicTest.dynamicTest(variant.getKey() + " server slots", () -> {
+                    String[] sets = variant.getValue();
+                    String slots = variant.getKey();
                     String notes = HelmChart.repository().notes(sets);
                     int cfgStart = notes.indexOf("  # haproxy.cfg\n");
                     int spoeStart = notes.indexOf("  # spoe-policy.conf\n");
@@ -81,7 +89,6 @@ class KubernetesHaproxyExamplesTest {
                     assertThat(spoeStart).as(notes).isGreaterThan(cfgStart);
                     String cfgPart = notes.substring(cfgStart, spoeStart);
                     String spoePart = notes.substring(spoeStart);
-                    String slots = sets.length == 0 ? "2" : "7";
                     assertThat(cfgPart).contains("server-template agent " + slots
                             + " _spop._tcp.edge-spoe-policy-service-spop.policy.svc.cluster.local");
 
