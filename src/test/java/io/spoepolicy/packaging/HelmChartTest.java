@@ -3,6 +3,8 @@ package io.spoepolicy.packaging;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import com.marcnuri.helm.LintResult;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.spoepolicy.packaging.ChartInvariants.RenderedConfig;
 import io.spoepolicy.packaging.Manifests.Node;
@@ -167,6 +170,30 @@ class HelmChartTest {
         assertThat(dashboards.text("metadata.labels.grafana_dashboard")).isEqualTo("1");
         assertThat(dashboards.map("data")).containsEntry("spoe.json", "{\"title\": \"SPOE\", \"panels\": []}");
         assertThat(HelmChart.at(copy).render().manifests().ofKind("ConfigMap")).as("off by default").hasSize(1);
+    }
+
+    @Test
+    void everyDashboardInTheChartIsValidJsonAndShips() throws IOException {
+        List<Path> dashboards;
+        try (Stream<Path> files = Files.list(chart.directory().resolve("dashboards"))) {
+            dashboards = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+        Manifests manifests = chart.render().set("dashboards.enabled", true).manifests();
+        if (dashboards.isEmpty()) {
+            assertThat(manifests.ofKind("ConfigMap")).as("no dashboards, no ConfigMap").hasSize(1);
+            return;
+        }
+        Map<String, Object> data = manifests.get("ConfigMap", "edge-spoe-policy-service-dashboards").map("data");
+        JsonMapper json = JsonMapper.builder().build();
+        long size = 0;
+        for (Path dashboard : dashboards) {
+            String name = dashboard.getFileName().toString();
+            assertThat(data).containsKey(name);
+            String shipped = String.valueOf(data.get(name));
+            assertThat(json.readTree(shipped).path("panels").isArray()).as(name + " is a Grafana dashboard").isTrue();
+            size += shipped.length();
+        }
+        assertThat(size).as("a ConfigMap holds at most 1MiB").isLessThan(1024 * 1024);
     }
 
     @Test
