@@ -18,16 +18,18 @@ import io.spoepolicy.server.SessionInfo;
 import io.spoepolicy.server.SessionObserver;
 
 /**
- * Test-only beans that let the end-to-end tests see inside the agent without changing what it
- * decides: a session observer counting connections and fragments, and a policy that answers
- * {@code /slow/...} requests after a delay (without holding a thread) so that NOTIFYs overlap and
- * pipelining becomes measurable. Every other request passes through it untouched.
+ * Test-only beans that let the end-to-end tests see inside the agent: a session observer counting
+ * connections and fragments, and a policy that answers {@code /slow/...} requests after a delay
+ * (without holding a thread) so that NOTIFYs overlap and pipelining becomes measurable, and fails
+ * on {@code /fail/...} so the agent_error path can be exercised. Every other request passes through
+ * it with an allow, which leaves the built-in policies' decisions unchanged.
  */
 @TestConfiguration(proxyBeanMethods = false)
 class AgentProbes {
 
     static final String SLOW_PATH = "/slow/";
     static final Duration SLOW_DELAY = Duration.ofMillis(10);
+    static final String FAIL_PATH = "/fail/";
     static final String BIG_HEADER = "x-big";
 
     @Bean
@@ -36,8 +38,8 @@ class AgentProbes {
     }
 
     @Bean
-    OverlapProbePolicy overlapProbePolicy() {
-        return new OverlapProbePolicy();
+    ProbePolicy probePolicy() {
+        return new ProbePolicy();
     }
 
     static final class ConnectionProbe implements SessionObserver {
@@ -82,14 +84,16 @@ class AgentProbes {
         }
     }
 
-    static final class OverlapProbePolicy implements SpoePolicy {
+    static final class ProbePolicy implements SpoePolicy {
+        static final String NAME = "e2e-probe";
+
         private final AtomicInteger current = new AtomicInteger();
         private final AtomicInteger maxOverlap = new AtomicInteger();
         private final AtomicInteger lastBigHeaderLength = new AtomicInteger(-1);
 
         @Override
         public String name() {
-            return "e2e-overlap-probe";
+            return NAME;
         }
 
         @Override
@@ -97,6 +101,9 @@ class AgentProbes {
             String big = request.headers().first(BIG_HEADER);
             if (big != null) {
                 lastBigHeaderLength.set(big.length());
+            }
+            if (request.path().startsWith(FAIL_PATH)) {
+                return Mono.error(new IllegalStateException("probe failure requested by the test"));
             }
             if (!request.path().startsWith(SLOW_PATH)) {
                 return Mono.just(Decision.allow());

@@ -59,7 +59,7 @@ class PolicyThroughHaproxyTest {
     @Autowired
     AgentProbes.ConnectionProbe connections;
     @Autowired
-    AgentProbes.OverlapProbePolicy overlap;
+    AgentProbes.ProbePolicy overlap;
 
     /** Reads the SPOP port the way users are told to: from the started event. */
     @TestConfiguration(proxyBeanMethods = false)
@@ -125,6 +125,30 @@ class PolicyThroughHaproxyTest {
             assertThat(seenInHaproxyLog || overlap.maxOverlap() > connectionsEver)
                     .as("pipelining: max overlap %s, connections %s", overlap.maxOverlap(), connectionsEver)
                     .isTrue();
+        }
+    }
+
+    @Test
+    void aFailingPolicyIsAnAgentErrorServedFailOpenAndRejectedFailClosed() {
+        int openPort = FreePorts.next();
+        int closedPort = FreePorts.next();
+        try (HaproxyProcess failOpen = HaproxyProcess.start(quickStart(openPort).build());
+                HaproxyProcess failClosed = HaproxyProcess.start(quickStart(closedPort).failClosed().build())) {
+
+            HttpOutcome served = HttpLoad.get(openPort, AgentProbes.FAIL_PATH + "x");
+            HttpOutcome rejected = HttpLoad.get(closedPort, AgentProbes.FAIL_PATH + "x");
+            HttpOutcome stillAllowed = HttpLoad.get(closedPort, "/");
+
+            // The agent answered (st=0) without a decision: no action, and no HAProxy-side error.
+            assertThat(served.status()).as(failOpen.logTail(10)).isEqualTo(200);
+            assertThat(served.header(ACTION)).isEmpty();
+            assertThat(served.header(ERROR)).isEmpty();
+            assertThat(rejected.status()).as(failClosed.logTail(10)).isEqualTo(503);
+            assertThat(rejected.header(ERROR)).as("rejected by the agent_error rule").isEmpty();
+            assertThat(stillAllowed.status()).isEqualTo(200);
+            assertThat(stillAllowed.header(ACTION)).contains("allow");
+            assertThat(awaitSpoeLines(failOpen, 0, 1)).extracting(SpoeLogLine::status).containsExactly(0);
+            assertThat(awaitSpoeLines(failClosed, 0, 2)).extracting(SpoeLogLine::status).containsExactly(0, 0);
         }
     }
 
