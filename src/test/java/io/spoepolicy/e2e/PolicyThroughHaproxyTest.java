@@ -190,11 +190,12 @@ class PolicyThroughHaproxyTest {
                 assertThat(session.maxFrameSize()).isEqualTo(1024);
                 assertThat(session.capabilities()).contains("fragmentation");
             });
-            // Without reassembly, HAProxy 2.x reconnects hundreds of times per request (DISCONNECT 10);
-            // with it, the warm connections carry everything, give or take 2.6's burst heuristic.
+            // Without reassembly, HAProxy 2.x reconnects hundreds of times per request (DISCONNECT 10).
+            // With it, the warm connections carry the requests; 2.6's applet heuristic may add a few
+            // when the starved agent answers slowly, never one per request. HAProxy's own counter is
+            // used: the agent's handshake count races with the end of the warm-up.
             long opened = haproxy.stats().number(AGENTS, "agent1", "stot") - connectionsBefore;
-            assertThat(opened).as("connections opened during the large requests").isLessThanOrEqualTo(4);
-            assertThat(connections.dataSessions()).hasSizeLessThanOrEqualTo(4);
+            assertThat(opened).as("connections opened during %s large requests", requests).isLessThan(requests);
         }
     }
 
