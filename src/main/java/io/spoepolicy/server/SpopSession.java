@@ -341,16 +341,25 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             protocolError(SpopStatus.INVALID_FRAME, "NOTIFY before the handshake");
             return;
         }
-        Pending pending = new Pending(notify, System.nanoTime());
-        if (waiting.isEmpty() && limiter.tryAcquire()) {
-            start(pending);
-        }
-        else {
-            waiting.add(pending);
-            waitForPermit();
-        }
+        waiting.add(new Pending(notify, System.nanoTime()));
+        startWaiting();
         if (inFlight + waiting.size() >= settings.maxInFlightPerConnection()) {
             pauseReading();
+        }
+    }
+
+    /**
+     * Starts queued NOTIFYs while both limits allow. Pausing the reads is not enough for the
+     * per-connection one: the frames of one read are all decoded, and a peer can pack thousands
+     * of small NOTIFYs into it; they wait here instead of running at once.
+     */
+    private void startWaiting() {
+        while (!waiting.isEmpty() && inFlight < settings.maxInFlightPerConnection()) {
+            if (!limiter.tryAcquire()) {
+                waitForPermit();
+                return;
+            }
+            start(waiting.poll());
         }
     }
 
@@ -390,6 +399,10 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)));
             lastActivityNanos = System.nanoTime();
             observer.notifyAcknowledged(this, lastActivityNanos - pending.receivedNanos);
+        }
+        if (state != SessionState.CLOSED) {
+            // A per-connection slot is free again.
+            startWaiting();
         }
         if (state == SessionState.PROCESSING) {
             resumeReadingIfBelowLimits();
@@ -441,17 +454,21 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private void permitMayBeAvailable() {
         channel.eventLoop().execute(() -> {
             waitingForPermit = false;
-            while (!waiting.isEmpty() && state != SessionState.CLOSED && limiter.tryAcquire()) {
-                start(waiting.poll());
-            }
             if (state == SessionState.CLOSED) {
                 waiting.clear();
             }
-            else if (!waiting.isEmpty()) {
-                waitForPermit();
+            else {
+                startWaiting();
             }
-            else if (state == SessionState.PROCESSING) {
-                resumeReadingIfBelowLimits();
+            if (!waitingForPermit) {
+                // This wake-up may have been meant for a permit this session no longer needs
+                // (closed, disconnected, or its own slots full): hand it to the next waiter.
+                if (limiter.tryAcquire()) {
+                    limiter.release();
+                }
+                if (state == SessionState.PROCESSING) {
+                    resumeReadingIfBelowLimits();
+                }
             }
         });
     }
