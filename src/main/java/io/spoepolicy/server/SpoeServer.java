@@ -2,6 +2,7 @@ package io.spoepolicy.server;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
@@ -32,7 +36,7 @@ public final class SpoeServer implements SmartLifecycle {
      * {@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 512}: stops after the context
      * publishes REFUSING_TRAFFIC and before the HTTP server shuts down.
      */
-    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024 + 512;
+    public static final int PHASE = WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 512;
 
     private static final Logger log = LoggerFactory.getLogger(SpoeServer.class);
 
@@ -96,6 +100,7 @@ public final class SpoeServer implements SmartLifecycle {
                     + settings.port() + " (spoe.server.host / spoe.server.port): " + ex.getMessage(), ex);
         }
         loops = loopResources;
+        drainSignal.reset();
         state = ServerState.RUNNING;
         InetSocketAddress address = (InetSocketAddress) server.address();
         log.info("SPOP agent listening on {}:{}", address.getHostString(), address.getPort());
@@ -109,25 +114,23 @@ public final class SpoeServer implements SmartLifecycle {
             return;
         }
         state = ServerState.DRAINING;
+        // A reactive web context already did this before stopping any bean; repeating it covers
+        // contexts without a web server, so probes never report ready while SPOP drains.
+        AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
         drainSignal.startDraining();
         new Drain(callback).begin();
     }
 
     @Override
     public void stop() {
-        Object lock = new Object();
-        synchronized (lock) {
-            stop(() -> {
-                synchronized (lock) {
-                    lock.notifyAll();
-                }
-            });
-            try {
-                lock.wait(settings.drain().deadline().plus(settings.drain().linger()).toMillis() + 1000);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
+        CountDownLatch done = new CountDownLatch(1);
+        stop(done::countDown);
+        try {
+            ServerSettings.DrainSettings drain = settings.drain();
+            done.await(drain.deadline().plus(drain.linger()).toMillis() + 1000, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -166,7 +169,10 @@ public final class SpoeServer implements SmartLifecycle {
         TcpServer customize(TcpServer server);
     }
 
-    /** One drain run: window, then quiet closes, then the deadline. */
+    /**
+     * One drain run: the window (health checks refused, everything else served), then the
+     * listener is closed and quiet connections are closed one by one, then the deadline.
+     */
     private final class Drain {
         private final Runnable callback;
         private final long startNanos = System.nanoTime();
@@ -176,6 +182,12 @@ public final class SpoeServer implements SmartLifecycle {
             return thread;
         });
         private final int openAtStart = registry.size();
+        private final long acceptedAtStart = registry.accepted();
+        private final long quietAtStart = registry.closed(CloseReason.AGENT_DRAINED);
+        private final long haproxyAtStart = closedByHaproxy();
+        private long acceptedInWindow;
+        // Only touched on the drain thread.
+        private boolean listenerClosed;
 
         Drain(Runnable callback) {
             this.callback = callback;
@@ -185,34 +197,46 @@ public final class SpoeServer implements SmartLifecycle {
             ServerSettings.DrainSettings drain = settings.drain();
             log.info("SPOP drain started: {} connection(s); health checks refused, serving for {}, deadline {}",
                     openAtStart, drain.window(), drain.deadline());
-            long tick = Math.max(10, drain.quietPeriod().toMillis() / 2);
+            long tick = Math.max(10, drain.quietPeriod().toMillis() / 4);
             clock.schedule(this::closeListener, drain.window().toMillis(), TimeUnit.MILLISECONDS);
             clock.scheduleWithFixedDelay(this::tick, drain.window().toMillis(), tick, TimeUnit.MILLISECONDS);
         }
 
+        /**
+         * After the window HAProxy has marked the agent DOWN, so it no longer opens connections
+         * here; a refused connect is retried elsewhere ({@code retries}/{@code redispatch}) while
+         * an accepted one would have to be drained again. Existing connections stay open.
+         */
         private void closeListener() {
             DisposableServer current = server;
-            if (current != null) {
+            if (current != null && !listenerClosed) {
+                listenerClosed = true;
+                acceptedInWindow = registry.accepted() - acceptedAtStart;
                 current.dispose();
+                log.info("SPOP drain: listener closed after the window; {} connection(s) left to drain",
+                        registry.size());
             }
         }
 
         private void tick() {
+            try {
+                step();
+            }
+            catch (RuntimeException ex) {
+                // A failure here must not leave the lifecycle phase waiting for the timeout.
+                log.error("SPOP drain step failed; closing what is left", ex);
+                finish(forceAll());
+            }
+        }
+
+        private void step() {
             ServerSettings.DrainSettings drain = settings.drain();
-            long elapsed = System.nanoTime() - startNanos;
             if (registry.size() == 0) {
-                finish(0);
+                finish(new Forced(0, 0));
                 return;
             }
-            if (elapsed >= drain.deadline().toNanos()) {
-                int forced = 0;
-                for (SpopSession session : registry.sessions()) {
-                    if (session.state() != SessionState.CLOSING) {
-                        forced++;
-                    }
-                    session.forceClose();
-                }
-                finish(forced);
+            if (System.nanoTime() - startNanos >= drain.deadline().toNanos()) {
+                finish(forceAll());
                 return;
             }
             long quiet = drain.quietPeriod().toNanos();
@@ -221,22 +245,55 @@ public final class SpoeServer implements SmartLifecycle {
             }
         }
 
-        private void finish(int forced) {
-            clock.shutdownNow();
+        private Forced forceAll() {
+            int forced = 0;
+            int lost = 0;
+            for (SpopSession session : registry.sessions()) {
+                SessionState current = session.state();
+                if (current == SessionState.PROCESSING || current == SessionState.HANDSHAKING) {
+                    forced++;
+                    lost += session.inFlight();
+                }
+                session.forceClose();
+            }
+            return new Forced(forced, lost);
+        }
+
+        private void finish(Forced forced) {
+            clock.shutdown();
             closeListener();
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-            lastDrain = new DrainReport(Math.max(0, openAtStart - forced), forced, took);
-            log.info("SPOP drain finished in {} ms: {} connection(s) forced closed at the deadline",
-                    took.toMillis(), forced);
+            long quiet = registry.closed(CloseReason.AGENT_DRAINED) - quietAtStart;
+            long byHaproxy = closedByHaproxy() - haproxyAtStart;
+            DrainReport report = new DrainReport((int) (quiet + byHaproxy), forced.connections(), took, openAtStart,
+                    acceptedInWindow, quiet, byHaproxy, forced.inFlight());
+            lastDrain = report;
+            if (forced.connections() > 0) {
+                log.warn("SPOP drain finished in {} ms at the deadline: {} connection(s) forced closed with {} "
+                        + "NOTIFY(s) in flight; {} closed quiet, {} closed by HAProxy", took.toMillis(),
+                        forced.connections(), forced.inFlight(), quiet, byHaproxy);
+            }
+            else {
+                log.info("SPOP drain finished in {} ms: {} connection(s) closed quiet, {} closed by HAProxy, "
+                        + "{} accepted during the window", took.toMillis(), quiet, byHaproxy, acceptedInWindow);
+            }
             LoopResources current = loops;
             Mono<Void> disposal = current == null ? Mono.empty()
                     : current.disposeLater(Duration.ZERO, settings.drain().linger());
-            disposal.doFinally(signal -> {
+            disposal.onErrorResume(error -> Mono.empty()).doFinally(signal -> {
                 state = ServerState.STOPPED;
                 server = null;
                 loops = null;
                 callback.run();
             }).subscribe();
         }
+
+        private long closedByHaproxy() {
+            return registry.closed(CloseReason.HAPROXY_DISCONNECT) + registry.closed(CloseReason.PEER_CLOSED);
+        }
+    }
+
+    /** Connections closed at the deadline and the NOTIFYs they still had in flight. */
+    private record Forced(int connections, int inFlight) {
     }
 }

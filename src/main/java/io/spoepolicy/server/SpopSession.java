@@ -219,9 +219,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         cancel(timer);
         cancel(idleCheck);
         waiting.clear();
-        registry.remove(this);
         CloseReason reason = closeReason != null ? closeReason
                 : previous == SessionState.HEALTHCHECK ? CloseReason.HEALTHCHECK : CloseReason.PEER_CLOSED;
+        registry.remove(this, reason);
         if (reason == CloseReason.PEER_CLOSED && inFlight > 0) {
             log.info("Connection {} from {} closed by HAProxy with {} NOTIFY(s) in flight", id, peer(), inFlight);
         }
@@ -540,7 +540,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     void closeIfQuiet(long quietNanos) {
         onLoop(() -> {
             switch (state) {
-                case HANDSHAKING, HEALTHCHECK -> closeNow(CloseReason.AGENT_DRAINED);
+                // A handshaking connection is left alone: HAProxy opened it because it has work
+                // for it (a stopping 2.x worker cannot replace it), and the hello timeout bounds it.
+                case HEALTHCHECK -> closeNow(CloseReason.HEALTHCHECK);
                 case PROCESSING -> {
                     boolean quiet = inFlight == 0 && waiting.isEmpty() && !decoder.reassembling()
                             && System.nanoTime() - lastActivityNanos >= quietNanos;
@@ -555,7 +557,11 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         });
     }
 
-    /** Closes whatever state the session is in; the drain deadline passed. */
+    /**
+     * Closes whatever state the session is in; the drain deadline passed. Returns at once; the
+     * NOTIFYs still in flight then are lost and were counted by the caller through
+     * {@link #inFlight()}.
+     */
     void forceClose() {
         onLoop(() -> {
             if (state == SessionState.CLOSED) {
