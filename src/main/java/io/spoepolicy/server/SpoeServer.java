@@ -40,6 +40,13 @@ public final class SpoeServer implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SpoeServer.class);
 
+    /**
+     * After the deadline a busy connection is closed after this much silence (or the quiet
+     * period if shorter): long enough that the AGENT-DISCONNECT never travels with the last ACK
+     * (early 3.1.x loses such an ACK), short enough to occur between NOTIFYs under load.
+     */
+    static final Duration DEADLINE_GAP = Duration.ofMillis(20);
+
     private final ServerSettings settings;
     private final SessionFactory sessions;
     private final SessionRegistry registry;
@@ -188,6 +195,7 @@ public final class SpoeServer implements SmartLifecycle {
         private long acceptedInWindow;
         // Only touched on the drain thread.
         private boolean listenerClosed;
+        private Forced forced;
 
         Drain(Runnable callback) {
             this.callback = callback;
@@ -195,6 +203,12 @@ public final class SpoeServer implements SmartLifecycle {
 
         void begin() {
             ServerSettings.DrainSettings drain = settings.drain();
+            if (registry.accepted() == 0) {
+                // No HAProxy ever connected: nobody needs to be told, so no window either.
+                log.info("SPOP drain skipped: no connection was ever accepted");
+                clock.execute(() -> finish(new Forced(0, 0)));
+                return;
+            }
             log.info("SPOP drain started: {} connection(s); health checks refused, serving for {}, deadline {}",
                     openAtStart, drain.window(), drain.deadline());
             long tick = Math.max(10, drain.quietPeriod().toMillis() / 4);
@@ -232,11 +246,18 @@ public final class SpoeServer implements SmartLifecycle {
         private void step() {
             ServerSettings.DrainSettings drain = settings.drain();
             if (registry.size() == 0) {
-                finish(new Forced(0, 0));
+                finish(forced == null ? new Forced(0, 0) : forced);
                 return;
             }
-            if (System.nanoTime() - startNanos >= drain.deadline().toNanos()) {
+            long elapsed = System.nanoTime() - startNanos;
+            if (elapsed >= drain.deadline().plus(drain.linger()).toNanos()) {
                 finish(forceAll());
+                return;
+            }
+            if (elapsed >= drain.deadline().toNanos()) {
+                if (forced == null) {
+                    forced = closeAtDeadline();
+                }
                 return;
             }
             long quiet = drain.quietPeriod().toNanos();
@@ -245,18 +266,36 @@ public final class SpoeServer implements SmartLifecycle {
             }
         }
 
-        private Forced forceAll() {
-            int forced = 0;
-            int lost = 0;
+        /**
+         * The deadline: every connection still open is closed at its first idle moment (a gap
+         * shorter than the quiet period), within the linger time; this is what a busy HAProxy 2.x
+         * connection, which keeps receiving NOTIFYs while the agent is DOWN, needs.
+         */
+        private Forced closeAtDeadline() {
+            int count = 0;
+            long gap = Math.min(settings.drain().quietPeriod().toNanos(), DEADLINE_GAP.toNanos());
             for (SpopSession session : registry.sessions()) {
                 SessionState current = session.state();
                 if (current == SessionState.PROCESSING || current == SessionState.HANDSHAKING) {
-                    forced++;
+                    count++;
+                }
+                session.closeWhenIdle(gap);
+            }
+            log.warn("SPOP drain deadline reached: closing {} busy connection(s) at their next idle moment, "
+                    + "within {}", count, settings.drain().linger());
+            return new Forced(count, 0);
+        }
+
+        /** The hard end, deadline + linger: close everything and count what was in flight. */
+        private Forced forceAll() {
+            int lost = 0;
+            for (SpopSession session : registry.sessions()) {
+                if (session.state() == SessionState.PROCESSING) {
                     lost += session.inFlight();
                 }
                 session.forceClose();
             }
-            return new Forced(forced, lost);
+            return new Forced(forced == null ? registry.size() : forced.connections(), lost);
         }
 
         private void finish(Forced forced) {
@@ -269,8 +308,8 @@ public final class SpoeServer implements SmartLifecycle {
                     acceptedInWindow, quiet, byHaproxy, forced.inFlight());
             lastDrain = report;
             if (forced.connections() > 0) {
-                log.warn("SPOP drain finished in {} ms at the deadline: {} connection(s) forced closed with {} "
-                        + "NOTIFY(s) in flight; {} closed quiet, {} closed by HAProxy", took.toMillis(),
+                log.warn("SPOP drain finished in {} ms after the deadline: {} connection(s) were still busy then, "
+                        + "{} NOTIFY(s) cut in flight; {} closed quiet, {} closed by HAProxy", took.toMillis(),
                         forced.connections(), forced.inFlight(), quiet, byHaproxy);
             }
             else {

@@ -80,6 +80,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private CloseReason closeReason;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> idleCheck;
+    /** Set at the drain deadline: disconnect at the first moment nothing is in flight. */
+    private long closeWhenIdleNanos = -1;
+    private ScheduledFuture<?> idleCloseCheck;
 
     SpopSession(long id, SessionSettings settings, NotifyHandler handler, InflightLimiter limiter,
             SessionRegistry registry, SessionObserver observer, DrainSignal drain) {
@@ -218,6 +221,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         state = SessionState.CLOSED;
         cancel(timer);
         cancel(idleCheck);
+        cancel(idleCloseCheck);
         waiting.clear();
         CloseReason reason = closeReason != null ? closeReason
                 : previous == SessionState.HEALTHCHECK ? CloseReason.HEALTHCHECK : CloseReason.PEER_CLOSED;
@@ -385,6 +389,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         }
         if (state == SessionState.PROCESSING) {
             resumeReadingIfBelowLimits();
+            closeIfIdleAfterDeadline();
         }
         else if (pendingDisconnect != null && inFlight == 0 && waiting.isEmpty()) {
             OutboundFrame.AgentDisconnect frame = pendingDisconnect;
@@ -509,6 +514,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         state = SessionState.CLOSING;
         cancel(timer);
         cancel(idleCheck);
+        cancel(idleCloseCheck);
         observer.disconnectSent(frame.statusCode() == 0 ? SpopStatus.NORMAL : SpopStatus.fromCode(frame.statusCode()));
         ByteBuf buffer = encoder.encode(frame, channel.alloc());
         framesOut++;
@@ -555,6 +561,48 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
                 }
             }
         });
+    }
+
+    /**
+     * The drain deadline passed while this session was still open: disconnect gracefully at the
+     * first moment it has nothing in flight and has been silent for {@code gapNanos} (short, so a
+     * busy HAProxy 2.x connection still finds such a moment, yet never right after an ACK), instead
+     * of cutting NOTIFYs that are being processed. NOTIFYs arriving meanwhile are still answered.
+     * {@link #forceClose()} bounds it.
+     */
+    void closeWhenIdle(long gapNanos) {
+        onLoop(() -> {
+            switch (state) {
+                case HANDSHAKING, HEALTHCHECK -> closeNow(CloseReason.DRAIN_DEADLINE);
+                case PROCESSING -> {
+                    closeWhenIdleNanos = gapNanos;
+                    closeIfIdleAfterDeadline();
+                }
+                default -> {
+                }
+            }
+        });
+    }
+
+    private void closeIfIdleAfterDeadline() {
+        if (closeWhenIdleNanos < 0 || state != SessionState.PROCESSING) {
+            return;
+        }
+        cancel(idleCloseCheck);
+        idleCloseCheck = null;
+        if (inFlight > 0 || !waiting.isEmpty() || decoder.reassembling()) {
+            // The last ACK of this batch calls back here.
+            return;
+        }
+        long silent = System.nanoTime() - lastActivityNanos;
+        if (silent >= closeWhenIdleNanos) {
+            closeReason = CloseReason.DRAIN_DEADLINE;
+            disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
+        }
+        else {
+            idleCloseCheck = channel.eventLoop().schedule(this::closeIfIdleAfterDeadline,
+                    closeWhenIdleNanos - silent, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import reactor.core.publisher.Mono;
+
+import io.spoepolicy.policy.Decision;
+import io.spoepolicy.policy.PolicyRequest;
+import io.spoepolicy.policy.SpoePolicy;
 
 import io.spoepolicy.testkit.AgentFrame;
 import io.spoepolicy.testkit.HaproxyFrames;
@@ -32,13 +40,13 @@ import static org.awaitility.Awaitility.await;
  * side shut, HAProxy's close awaited), and busy connections forced at the deadline and counted.
  */
 @SpringBootTest(properties = {"spoe.server.port=0", "server.port=0",
-        "spoe.server.drain.window=1s", "spoe.server.drain.quiet-period=300ms",
+        "spoe.server.drain.window=1s", "spoe.server.drain.quiet-period=600ms",
         "spoe.server.drain.linger=1s", "spoe.server.drain.deadline=4s",
         "spring.lifecycle.timeout-per-shutdown-phase=10s"})
 class SpoeServerDrainTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(1);
-    private static final Duration QUIET = Duration.ofMillis(300);
+    private static final Duration QUIET = Duration.ofMillis(600);
 
     @Autowired
     SpoeServer server;
@@ -166,8 +174,10 @@ class SpoeServerDrainTest {
                     }
                 }
                 catch (IOException | IllegalStateException ex) {
-                    // DISCONNECT instead of an ACK, or end of stream: the deadline cut it.
+                    // DISCONNECT instead of an ACK, or end of stream: the deadline cut it. Close
+                    // as HAProxy does, which ends the agent's linger.
                     cut.set(true);
+                    closeQuietly(busy);
                 }
             });
             assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
@@ -177,7 +187,38 @@ class SpoeServerDrainTest {
         DrainReport report = server.lastDrain();
         assertThat(report.forced()).isEqualTo(1);
         assertThat(report.closedQuiet()).isZero();
-        assertThat(report.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+        // Closed at its first idle moment after the deadline, with nothing in flight, not at the
+        // hard end (deadline + linger).
+        assertThat(report.lostInFlight()).isZero();
+        assertThat(report.duration()).isBetween(Duration.ofSeconds(4), Duration.ofMillis(4900));
+    }
+
+    @Test
+    void cutsAndCountsNotifiesStillInFlightAtDeadlinePlusLinger() throws Exception {
+        try (SpopTestClient busy = SpopTestClient.connect("127.0.0.1", port())) {
+            busy.handshake();
+            drain();
+            // Pipelined NOTIFYs every 100 ms to a policy that takes 300 ms: never idle.
+            CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+                long streamId = 1;
+                try {
+                    while (drained.getCount() > 0) {
+                        busy.send(HaproxyFrames.notify(streamId, 1, MessageBuilder.message(SlowPolicy.MESSAGE).build()));
+                        streamId += 2;
+                        pause(Duration.ofMillis(100));
+                    }
+                }
+                catch (IOException ex) {
+                    // The agent closed the connection: the point of this test.
+                }
+            });
+            assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
+            sender.get(5, TimeUnit.SECONDS);
+        }
+        DrainReport report = server.lastDrain();
+        assertThat(report.forced()).isEqualTo(1);
+        assertThat(report.lostInFlight()).isPositive();
+        assertThat(report.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -188,6 +229,34 @@ class SpoeServerDrainTest {
         try (SpopTestClient check = SpopTestClient.connect("127.0.0.1", port())) {
             check.send(HaproxyFrames.healthcheckHello());
             assertThat(check.receive()).isInstanceOf(AgentFrame.Hello.class);
+        }
+    }
+
+    /** A policy slow enough to keep NOTIFYs in flight. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class SlowPolicyConfiguration {
+        @Bean
+        SlowPolicy slowPolicy() {
+            return new SlowPolicy();
+        }
+    }
+
+    static final class SlowPolicy implements SpoePolicy {
+        static final String MESSAGE = "slow";
+
+        @Override
+        public String name() {
+            return "slow";
+        }
+
+        @Override
+        public Set<String> messages() {
+            return Set.of(MESSAGE);
+        }
+
+        @Override
+        public Mono<Decision> evaluate(PolicyRequest request) {
+            return Mono.delay(Duration.ofMillis(300)).thenReturn(Decision.allow());
         }
     }
 
@@ -206,6 +275,15 @@ class SpoeServerDrainTest {
                 disconnect -> assertThat(disconnect.statusCode()).isZero());
         // The agent shut its write side: end of stream while our side is still open.
         assertThat(client.awaitClose(Duration.ofSeconds(2))).isTrue();
+    }
+
+    private static void closeQuietly(SpopTestClient client) {
+        try {
+            client.close();
+        }
+        catch (IOException ignored) {
+            // Test socket.
+        }
     }
 
     /** Paces a simulated HAProxy; not a wait for a condition. */
