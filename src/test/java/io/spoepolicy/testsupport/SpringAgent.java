@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.spoepolicy.SpoePolicyApplication;
@@ -110,6 +111,11 @@ public final class SpringAgent implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The HTTP (Actuator) port of the running instance. */
+    public int httpPort() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     public String name() {
