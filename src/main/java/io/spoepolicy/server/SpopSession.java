@@ -74,6 +74,11 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private boolean waitingForPermit;
     private boolean readPaused;
     private boolean inReadLoop;
+    /**
+     * HAProxy up to 3.0 (applet design): it announces {@code async}, or uses stream-ids that are
+     * even or frame-ids above 1, which 3.1+ never does (odd stream-ids, frame-id 1).
+     */
+    private boolean legacyPeer;
     private boolean flushPending;
     private long lastActivityNanos = System.nanoTime();
     private OutboundFrame.AgentDisconnect pendingDisconnect;
@@ -263,6 +268,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         version = VERSION;
         maxFrameSize = negotiated;
         capabilities = effectiveCapabilities(hello.capabilities());
+        legacyPeer = hello.capabilities().contains("async");
         OutboundFrame.AgentHello answer = new OutboundFrame.AgentHello(VERSION, negotiated, settings.capabilities());
         if (healthcheck) {
             if (drain.draining()) {
@@ -337,6 +343,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             protocolError(SpopStatus.INVALID_FRAME, "NOTIFY before the handshake");
             return;
         }
+        if ((notify.streamId() & 1) == 0 || notify.frameId() > 1) {
+            legacyPeer = true;
+        }
         Pending pending = new Pending(notify, System.nanoTime());
         if (waiting.isEmpty() && limiter.tryAcquire()) {
             start(pending);
@@ -383,9 +392,16 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
                 || (state == SessionState.CLOSING && pendingDisconnect != null);
         if (answer) {
             InboundFrame.Notify notify = pending.frame;
-            send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)));
+            boolean closeWithAck = closesWithThisAck();
+            send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)), !closeWithAck);
             lastActivityNanos = System.nanoTime();
             observer.notifyAcknowledged(this, lastActivityNanos - pending.receivedNanos);
+            if (closeWithAck) {
+                // Same flush, so HAProxy reads both at once (see closesWithThisAck).
+                closeReason = CloseReason.AGENT_DRAINED;
+                disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
+                return;
+            }
         }
         if (state == SessionState.PROCESSING) {
             resumeReadingIfBelowLimits();
@@ -396,6 +412,19 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             pendingDisconnect = null;
             disconnect(frame);
         }
+    }
+
+    /**
+     * Whether this ACK should carry the drain's AGENT-DISCONNECT with it. Only for a HAProxy 2.x/3.0
+     * peer in lock-step (no {@code pipelining}): such a peer cannot have sent another NOTIFY on this
+     * connection while waiting for this ACK, and reads the ACK and the DISCONNECT that arrive
+     * together in one pass, before it would send again; so no NOTIFY can cross the DISCONNECT and
+     * nothing is lost, even on a connection that is never quiet (2.x keeps using the connections of
+     * a DOWN agent). Never for 3.1+ peers: early 3.1.x loses an ACK followed at once by a close.
+     */
+    private boolean closesWithThisAck() {
+        return drain.closing() && legacyPeer && state == SessionState.PROCESSING && inFlight == 0
+                && waiting.isEmpty() && !decoder.reassembling() && !capabilities.contains("pipelining");
     }
 
     /**
@@ -648,10 +677,18 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     // ---------------------------------------------------------------- plumbing
 
     private void send(OutboundFrame frame) {
+        send(frame, true);
+    }
+
+    /** Sends a frame; with {@code flush} false the next flush carries it. */
+    private void send(OutboundFrame frame, boolean flush) {
         ByteBuf buffer = encoder.encode(frame, channel.alloc());
         framesOut++;
         observer.frameSent(typeOf(frame), buffer.readableBytes());
-        if (inReadLoop && channel.eventLoop().inEventLoop()) {
+        if (!flush) {
+            channel.write(buffer);
+        }
+        else if (inReadLoop && channel.eventLoop().inEventLoop()) {
             // Frames answered while reading leave together at the end of the read.
             channel.write(buffer);
             flushPending = true;

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +29,6 @@ import io.spoepolicy.testkit.MessageBuilder;
 import io.spoepolicy.testkit.SpopTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -113,33 +111,53 @@ class SpoeServerDrainTest {
             busy.handshake();
             long drainStarted = System.nanoTime();
             drain();
-            // Keep the connection busy (a NOTIFY every 50 ms, shorter than the quiet period)
-            // past the window: it must keep being served, while new connections are refused.
-            long lastAck = 0;
-            boolean refusedSeen = false;
-            while (System.nanoTime() - drainStarted < WINDOW.plusMillis(1200).toNanos()) {
-                AgentFrame.Ack ack = busy.request(MessageBuilder.checkRequest().ip("127.0.0.1").build());
-                assertThat(ack.text("action")).isEqualTo("allow");
-                lastAck = System.nanoTime();
-                if (!refusedSeen && lastAck - drainStarted > WINDOW.plusMillis(300).toNanos()) {
-                    assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 1000))
-                            .isInstanceOf(ConnectException.class);
-                    refusedSeen = true;
-                }
-                pause(Duration.ofMillis(50));
-            }
-            assertThat(refusedSeen).isTrue();
-            // Now idle: the DISCONNECT comes, and never sooner than the quiet period after the
-            // last ACK (early 3.1.x loses an ACK followed by an immediate close).
-            AgentFrame frame = busy.receive();
-            long disconnectAt = System.nanoTime();
-            assertThat(frame).isInstanceOf(AgentFrame.Disconnect.class);
-            assertThat(Duration.ofNanos(disconnectAt - lastAck)).isGreaterThanOrEqualTo(QUIET);
+            // NOTIFYs always in flight (300 ms policy, one every 100 ms) until past the window:
+            // the connection keeps being served while new connections are refused.
+            SlowTraffic traffic = SlowTraffic.start(busy, drainStarted + WINDOW.plusMillis(1200).toNanos());
+            await().pollDelay(WINDOW).atMost(Duration.ofSeconds(3)).until(() -> refusesConnections(port));
+            SlowTraffic.Outcome outcome = traffic.await();
+            assertThat(outcome.acks()).isEqualTo(outcome.sent());
+            // Then idle: the DISCONNECT comes, never sooner than the quiet period after the last
+            // ACK (early 3.1.x loses an ACK followed at once by a close).
+            assertThat(outcome.disconnectAfterLastAck()).isGreaterThanOrEqualTo(QUIET);
             assertThat(busy.awaitClose(Duration.ofSeconds(2))).isTrue();
         }
         assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(server.lastDrain().forced()).isZero();
         assertThat(server.lastDrain().closedQuiet()).isEqualTo(1);
+    }
+
+    @Test
+    void closesABusyLockStepHaproxy2ConnectionWithTheAckThatEmptiesIt() throws Exception {
+        try (SpopTestClient legacy = SpopTestClient.connect("127.0.0.1", port())) {
+            // As HAProxy 2.x with "no option pipelining": no pipelining, even stream-ids.
+            legacy.handshake(16380, "");
+            long drainStarted = System.nanoTime();
+            drain();
+            long streamId = 0;
+            AgentFrame.Ack lastAck = null;
+            while (true) {
+                legacy.send(HaproxyFrames.notify(streamId, 1, MessageBuilder.checkRequest().ip("127.0.0.1").build()));
+                AgentFrame frame = legacy.receive();
+                assertThat(frame).isInstanceOf(AgentFrame.Ack.class);
+                lastAck = (AgentFrame.Ack) frame;
+                assertThat(lastAck.streamId()).isEqualTo(streamId);
+                if (legacy.socket().getInputStream().available() > 0) {
+                    break;
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - drainStarted))
+                        .as("closed right after the window although never quiet")
+                        .isLessThan(WINDOW.plusMillis(800));
+                streamId += 2;
+                pause(Duration.ofMillis(50));
+            }
+            // The DISCONNECT came in the same write as the ACK, after the window.
+            assertThat(Duration.ofNanos(System.nanoTime() - drainStarted)).isGreaterThanOrEqualTo(WINDOW);
+            assertGracefulDisconnect(legacy);
+        }
+        assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.lastDrain().closedQuiet()).isEqualTo(1);
+        assertThat(server.lastDrain().forced()).isZero();
     }
 
     @Test
@@ -161,36 +179,26 @@ class SpoeServerDrainTest {
     }
 
     @Test
-    void forcesAndCountsConnectionsStillBusyAtTheDeadline() throws Exception {
+    void closesConnectionsStillBusyAtTheDeadlineAtTheirNextIdleMoment() throws Exception {
         try (SpopTestClient busy = SpopTestClient.connect("127.0.0.1", port())) {
             busy.handshake();
+            long drainStarted = System.nanoTime();
             drain();
-            AtomicBoolean cut = new AtomicBoolean();
-            CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-                try {
-                    while (true) {
-                        busy.request(MessageBuilder.checkRequest().ip("127.0.0.1").build());
-                        pause(Duration.ofMillis(50));
-                    }
-                }
-                catch (IOException | IllegalStateException ex) {
-                    // DISCONNECT instead of an ACK, or end of stream: the deadline cut it. Close
-                    // as HAProxy does, which ends the agent's linger.
-                    cut.set(true);
-                    closeQuietly(busy);
-                }
-            });
-            assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
-            load.get(5, TimeUnit.SECONDS);
-            assertThat(cut).isTrue();
+            // Busy until just past the deadline (4 s), then idle.
+            SlowTraffic.Outcome outcome = SlowTraffic.start(busy, drainStarted + Duration.ofMillis(4200).toNanos())
+                    .await();
+            assertThat(outcome.acks()).isEqualTo(outcome.sent());
+            assertThat(outcome.disconnectAfterLastAck()).isGreaterThanOrEqualTo(SpoeServer.DEADLINE_GAP)
+                    .isLessThan(QUIET);
+            busy.close();
         }
+        assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
         DrainReport report = server.lastDrain();
         assertThat(report.forced()).isEqualTo(1);
         assertThat(report.closedQuiet()).isZero();
-        // Closed at its first idle moment after the deadline, with nothing in flight, not at the
-        // hard end (deadline + linger).
+        // Closed with nothing in flight, well before the hard end (deadline + linger).
         assertThat(report.lostInFlight()).isZero();
-        assertThat(report.duration()).isBetween(Duration.ofSeconds(4), Duration.ofMillis(4900));
+        assertThat(report.duration()).isBetween(Duration.ofSeconds(4), Duration.ofMillis(4950));
     }
 
     @Test
@@ -198,23 +206,11 @@ class SpoeServerDrainTest {
         try (SpopTestClient busy = SpopTestClient.connect("127.0.0.1", port())) {
             busy.handshake();
             drain();
-            // Pipelined NOTIFYs every 100 ms to a policy that takes 300 ms: never idle.
-            CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
-                long streamId = 1;
-                try {
-                    while (drained.getCount() > 0) {
-                        busy.send(HaproxyFrames.notify(streamId, 1, MessageBuilder.message(SlowPolicy.MESSAGE).build()));
-                        streamId += 2;
-                        pause(Duration.ofMillis(100));
-                    }
-                }
-                catch (IOException ex) {
-                    // The agent closed the connection: the point of this test.
-                }
-            });
-            assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
-            sender.get(5, TimeUnit.SECONDS);
+            // Never idle: the hard end cuts it.
+            SlowTraffic.Outcome outcome = SlowTraffic.start(busy, Long.MAX_VALUE).await();
+            assertThat(outcome.acks()).isLessThan(outcome.sent());
         }
+        assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
         DrainReport report = server.lastDrain();
         assertThat(report.forced()).isEqualTo(1);
         assertThat(report.lostInFlight()).isPositive();
@@ -229,6 +225,73 @@ class SpoeServerDrainTest {
         try (SpopTestClient check = SpopTestClient.connect("127.0.0.1", port())) {
             check.send(HaproxyFrames.healthcheckHello());
             assertThat(check.receive()).isInstanceOf(AgentFrame.Hello.class);
+        }
+    }
+
+    /**
+     * Pipelined NOTIFYs for the slow policy, one every 100 ms until a time, read back on another
+     * thread: the connection always has NOTIFYs in flight, so it is busy whatever pauses the
+     * machine takes, and idle once the sending stops.
+     */
+    private static final class SlowTraffic {
+        private final SpopTestClient client;
+        private final long until;
+        private final CompletableFuture<Integer> sender;
+        private final CompletableFuture<Outcome> reader;
+
+        private SlowTraffic(SpopTestClient client, long until) {
+            this.client = client;
+            this.until = until;
+            this.sender = CompletableFuture.supplyAsync(this::send);
+            this.reader = CompletableFuture.supplyAsync(this::read);
+        }
+
+        static SlowTraffic start(SpopTestClient client, long untilNanos) {
+            return new SlowTraffic(client, untilNanos);
+        }
+
+        private int send() {
+            int sent = 0;
+            try {
+                for (long streamId = 1; System.nanoTime() < until; streamId += 2) {
+                    client.send(HaproxyFrames.notify(streamId, 1, MessageBuilder.message(SlowPolicy.MESSAGE).build()));
+                    sent++;
+                    pause(Duration.ofMillis(100));
+                }
+            }
+            catch (IOException ex) {
+                // Closed by the agent.
+            }
+            return sent;
+        }
+
+        private Outcome read() {
+            int acks = 0;
+            long lastAck = 0;
+            try {
+                while (true) {
+                    AgentFrame frame = client.receive();
+                    if (frame instanceof AgentFrame.Ack) {
+                        acks++;
+                        lastAck = System.nanoTime();
+                    }
+                    else if (frame instanceof AgentFrame.Disconnect disconnect) {
+                        assertThat(disconnect.statusCode()).isZero();
+                        return new Outcome(sender.join(), acks, Duration.ofNanos(System.nanoTime() - lastAck));
+                    }
+                }
+            }
+            catch (IOException ex) {
+                return new Outcome(sender.join(), acks, null);
+            }
+        }
+
+        Outcome await() throws Exception {
+            return reader.get(15, TimeUnit.SECONDS);
+        }
+
+        /** NOTIFYs sent, ACKs received, time from the last ACK to the DISCONNECT (null if none). */
+        record Outcome(int sent, int acks, Duration disconnectAfterLastAck) {
         }
     }
 
@@ -277,12 +340,13 @@ class SpoeServerDrainTest {
         assertThat(client.awaitClose(Duration.ofSeconds(2))).isTrue();
     }
 
-    private static void closeQuietly(SpopTestClient client) {
-        try {
-            client.close();
+    private static boolean refusesConnections(int port) throws IOException {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return false;
         }
-        catch (IOException ignored) {
-            // Test socket.
+        catch (ConnectException ex) {
+            return true;
         }
     }
 
