@@ -4,7 +4,6 @@ package io.spoepolicy.server;
 public final class DrainSignal {
 
     private volatile boolean draining;
-    private volatile boolean closing;
 
     public boolean draining() {
         return draining;
@@ -14,18 +13,8 @@ public final class DrainSignal {
         draining = true;
     }
 
-    /** True once the drain window is over and connections are being closed. */
-    public boolean closing() {
-        return closing;
-    }
-
-    void startClosing() {
-        closing = true;
-    }
-
     /** A restarted server serves health checks again. */
     void reset() {
         draining = false;
-        closing = false;
     }
 }

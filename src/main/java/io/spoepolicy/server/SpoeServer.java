@@ -225,7 +225,6 @@ public final class SpoeServer implements SmartLifecycle {
             DisposableServer current = server;
             if (current != null && !listenerClosed) {
                 listenerClosed = true;
-                drainSignal.startClosing();
                 acceptedInWindow = registry.accepted() - acceptedAtStart;
                 current.dispose();
                 log.info("SPOP drain: listener closed after the window; {} connection(s) left to drain",

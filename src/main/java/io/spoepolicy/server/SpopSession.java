@@ -47,6 +47,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
 
     private static final String VERSION = "2.0";
 
+    /** Delay that makes the event loop poll the socket again before a drain disconnect. */
+    private static final long READ_PASS_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
     private final long id;
     private final SessionSettings settings;
     private final SpopFrameDecoder decoder;
@@ -74,11 +77,6 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private boolean waitingForPermit;
     private boolean readPaused;
     private boolean inReadLoop;
-    /**
-     * HAProxy up to 3.0 (applet design): it announces {@code async}, or uses stream-ids that are
-     * even or frame-ids above 1, which 3.1+ never does (odd stream-ids, frame-id 1).
-     */
-    private boolean legacyPeer;
     private boolean flushPending;
     private long lastActivityNanos = System.nanoTime();
     private OutboundFrame.AgentDisconnect pendingDisconnect;
@@ -88,6 +86,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     /** Set at the drain deadline: disconnect at the first moment nothing is in flight. */
     private long closeWhenIdleNanos = -1;
     private ScheduledFuture<?> idleCloseCheck;
+    private ScheduledFuture<?> quietCloseCheck;
 
     SpopSession(long id, SessionSettings settings, NotifyHandler handler, InflightLimiter limiter,
             SessionRegistry registry, SessionObserver observer, DrainSignal drain) {
@@ -227,6 +226,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         cancel(timer);
         cancel(idleCheck);
         cancel(idleCloseCheck);
+        cancel(quietCloseCheck);
         waiting.clear();
         CloseReason reason = closeReason != null ? closeReason
                 : previous == SessionState.HEALTHCHECK ? CloseReason.HEALTHCHECK : CloseReason.PEER_CLOSED;
@@ -268,7 +268,6 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         version = VERSION;
         maxFrameSize = negotiated;
         capabilities = effectiveCapabilities(hello.capabilities());
-        legacyPeer = hello.capabilities().contains("async");
         OutboundFrame.AgentHello answer = new OutboundFrame.AgentHello(VERSION, negotiated, settings.capabilities());
         if (healthcheck) {
             if (drain.draining()) {
@@ -343,9 +342,6 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             protocolError(SpopStatus.INVALID_FRAME, "NOTIFY before the handshake");
             return;
         }
-        if ((notify.streamId() & 1) == 0 || notify.frameId() > 1) {
-            legacyPeer = true;
-        }
         Pending pending = new Pending(notify, System.nanoTime());
         if (waiting.isEmpty() && limiter.tryAcquire()) {
             start(pending);
@@ -392,16 +388,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
                 || (state == SessionState.CLOSING && pendingDisconnect != null);
         if (answer) {
             InboundFrame.Notify notify = pending.frame;
-            boolean closeWithAck = closesWithThisAck();
-            send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)), !closeWithAck);
+            send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)));
             lastActivityNanos = System.nanoTime();
             observer.notifyAcknowledged(this, lastActivityNanos - pending.receivedNanos);
-            if (closeWithAck) {
-                // Same flush, so HAProxy reads both at once (see closesWithThisAck).
-                closeReason = CloseReason.AGENT_DRAINED;
-                disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
-                return;
-            }
         }
         if (state == SessionState.PROCESSING) {
             resumeReadingIfBelowLimits();
@@ -412,19 +401,6 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             pendingDisconnect = null;
             disconnect(frame);
         }
-    }
-
-    /**
-     * Whether this ACK should carry the drain's AGENT-DISCONNECT with it. Only for a HAProxy 2.x/3.0
-     * peer in lock-step (no {@code pipelining}): such a peer cannot have sent another NOTIFY on this
-     * connection while waiting for this ACK, and reads the ACK and the DISCONNECT that arrive
-     * together in one pass, before it would send again; so no NOTIFY can cross the DISCONNECT and
-     * nothing is lost, even on a connection that is never quiet (2.x keeps using the connections of
-     * a DOWN agent). Never for 3.1+ peers: early 3.1.x loses an ACK followed at once by a close.
-     */
-    private boolean closesWithThisAck() {
-        return drain.closing() && legacyPeer && state == SessionState.PROCESSING && inFlight == 0
-                && waiting.isEmpty() && !decoder.reassembling() && !capabilities.contains("pipelining");
     }
 
     /**
@@ -579,11 +555,8 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
                 // for it (a stopping 2.x worker cannot replace it), and the hello timeout bounds it.
                 case HEALTHCHECK -> closeNow(CloseReason.HEALTHCHECK);
                 case PROCESSING -> {
-                    boolean quiet = inFlight == 0 && waiting.isEmpty() && !decoder.reassembling()
-                            && System.nanoTime() - lastActivityNanos >= quietNanos;
-                    if (quiet) {
-                        closeReason = CloseReason.AGENT_DRAINED;
-                        disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
+                    if (idle() && System.nanoTime() - lastActivityNanos >= quietNanos) {
+                        disconnectAfterReadPass(CloseReason.AGENT_DRAINED);
                     }
                 }
                 default -> {
@@ -619,19 +592,46 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         }
         cancel(idleCloseCheck);
         idleCloseCheck = null;
-        if (inFlight > 0 || !waiting.isEmpty() || decoder.reassembling()) {
+        if (!idle()) {
             // The last ACK of this batch calls back here.
             return;
         }
         long silent = System.nanoTime() - lastActivityNanos;
         if (silent >= closeWhenIdleNanos) {
-            closeReason = CloseReason.DRAIN_DEADLINE;
-            disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
+            disconnectAfterReadPass(CloseReason.DRAIN_DEADLINE);
         }
         else {
             idleCloseCheck = channel.eventLoop().schedule(this::closeIfIdleAfterDeadline,
                     closeWhenIdleNanos - silent, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private boolean idle() {
+        return inFlight == 0 && waiting.isEmpty() && !decoder.reassembling();
+    }
+
+    /**
+     * Sends the drain's AGENT-DISCONNECT unless something arrives first. The decision that a
+     * connection is idle is taken in a task, and a NOTIFY may already sit unread in the socket
+     * then (HAProxy wrote it, this event loop has not polled since): it would be lost. So the
+     * disconnect waits for one more poll of the socket; any frame read meanwhile cancels it and
+     * the next check starts over.
+     */
+    private void disconnectAfterReadPass(CloseReason reason) {
+        if (quietCloseCheck != null) {
+            return;
+        }
+        long seen = lastActivityNanos;
+        quietCloseCheck = channel.eventLoop().schedule(() -> {
+            quietCloseCheck = null;
+            if (state == SessionState.PROCESSING && lastActivityNanos == seen && idle()) {
+                closeReason = reason;
+                disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
+            }
+            else if (reason == CloseReason.DRAIN_DEADLINE) {
+                closeIfIdleAfterDeadline();
+            }
+        }, READ_PASS_NANOS, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -677,18 +677,10 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     // ---------------------------------------------------------------- plumbing
 
     private void send(OutboundFrame frame) {
-        send(frame, true);
-    }
-
-    /** Sends a frame; with {@code flush} false the next flush carries it. */
-    private void send(OutboundFrame frame, boolean flush) {
         ByteBuf buffer = encoder.encode(frame, channel.alloc());
         framesOut++;
         observer.frameSent(typeOf(frame), buffer.readableBytes());
-        if (!flush) {
-            channel.write(buffer);
-        }
-        else if (inReadLoop && channel.eventLoop().inEventLoop()) {
+        if (inReadLoop && channel.eventLoop().inEventLoop()) {
             // Frames answered while reading leave together at the end of the read.
             channel.write(buffer);
             flushPending = true;

@@ -128,39 +128,6 @@ class SpoeServerDrainTest {
     }
 
     @Test
-    void closesABusyLockStepHaproxy2ConnectionWithTheAckThatEmptiesIt() throws Exception {
-        try (SpopTestClient legacy = SpopTestClient.connect("127.0.0.1", port())) {
-            // As HAProxy 2.x with "no option pipelining": no pipelining, even stream-ids.
-            legacy.handshake(16380, "");
-            long drainStarted = System.nanoTime();
-            drain();
-            long streamId = 0;
-            AgentFrame.Ack lastAck = null;
-            while (true) {
-                legacy.send(HaproxyFrames.notify(streamId, 1, MessageBuilder.checkRequest().ip("127.0.0.1").build()));
-                AgentFrame frame = legacy.receive();
-                assertThat(frame).isInstanceOf(AgentFrame.Ack.class);
-                lastAck = (AgentFrame.Ack) frame;
-                assertThat(lastAck.streamId()).isEqualTo(streamId);
-                if (legacy.socket().getInputStream().available() > 0) {
-                    break;
-                }
-                assertThat(Duration.ofNanos(System.nanoTime() - drainStarted))
-                        .as("closed right after the window although never quiet")
-                        .isLessThan(WINDOW.plusMillis(800));
-                streamId += 2;
-                pause(Duration.ofMillis(50));
-            }
-            // The DISCONNECT came in the same write as the ACK, after the window.
-            assertThat(Duration.ofNanos(System.nanoTime() - drainStarted)).isGreaterThanOrEqualTo(WINDOW);
-            assertGracefulDisconnect(legacy);
-        }
-        assertThat(drained.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(server.lastDrain().closedQuiet()).isEqualTo(1);
-        assertThat(server.lastDrain().forced()).isZero();
-    }
-
-    @Test
     void leavesAHandshakingConnectionAloneUntilItsHello() throws Exception {
         try (SpopTestClient late = SpopTestClient.connect("127.0.0.1", port())) {
             await().until(() -> server.registry().size() == 1);
