@@ -139,7 +139,7 @@ public final class PacedHttpLoad implements AutoCloseable {
                     }
                     connection = new RawHttpConnection(port, null, Duration.ofSeconds(10));
                 }
-                record(connection.exchange(request, capture));
+                record(connection.exchange(request, false, capture));
                 return connection;
             }
             catch (IOException | RuntimeException ex) {
