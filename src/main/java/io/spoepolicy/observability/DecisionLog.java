@@ -92,27 +92,25 @@ public final class DecisionLog implements PolicyListener {
             line.append(" path=").append(LogValues.quoted(path, maxValueLength));
         }
 
+        // The same values as fields for structured formats, escaped too: a custom text layout
+        // printing key-value pairs must not become a way to forge lines.
         LoggingEventBuilder event = log.atInfo()
                 .addKeyValue("spoe.action", action)
-                .addKeyValue("spoe.message", LogValues.truncated(request.messageName(), maxValueLength))
-                .addKeyValue("spoe.policy", outcome.policy())
-                .addKeyValue("spoe.reason", LogValues.truncated(reason, maxValueLength))
+                .addKeyValue("spoe.message", LogValues.escaped(request.messageName(), maxValueLength))
                 .addKeyValue("spoe.latency_us", micros);
+        event = optional(event, "spoe.policy", LogValues.escaped(outcome.policy(), maxValueLength));
+        event = optional(event, "spoe.reason", LogValues.escaped(reason, maxValueLength));
         if (status != 0) {
             event = event.addKeyValue("spoe.status", status);
         }
-        if (rules != null) {
-            event = event.addKeyValue("spoe.rules", LogValues.truncated(rules, maxValueLength));
-        }
-        if (clientText != null) {
-            event = event.addKeyValue("client.ip", clientText);
-        }
-        if (method != null) {
-            event = event.addKeyValue("http.request.method", LogValues.truncated(method, maxValueLength));
-        }
-        if (path != null) {
-            event = event.addKeyValue("url.path", LogValues.truncated(path, maxValueLength));
-        }
+        event = optional(event, "spoe.rules", LogValues.escaped(rules, maxValueLength));
+        event = optional(event, "client.ip", clientText);
+        event = optional(event, "http.request.method", LogValues.escaped(method, maxValueLength));
+        event = optional(event, "url.path", LogValues.escaped(path, maxValueLength));
         event.log(line.toString());
+    }
+
+    private static LoggingEventBuilder optional(LoggingEventBuilder event, String key, String value) {
+        return value == null || value.isEmpty() ? event : event.addKeyValue(key, value);
     }
 }

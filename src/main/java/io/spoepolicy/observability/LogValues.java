@@ -43,13 +43,17 @@ final class LogValues {
         return value;
     }
 
-    /** The value cut to {@code max} characters (for structured fields, which the JSON writer escapes). */
-    static String truncated(String value, int max) {
-        if (value == null || value.length() <= max) {
-            return value;
+    /**
+     * The value escaped like {@link #quoted} but without the quotes ({@code null} stays null): for
+     * key-value pairs, which a text layout ({@code %kvp}) would otherwise print raw.
+     */
+    static String escaped(String value, int max) {
+        if (value == null) {
+            return null;
         }
-        int end = Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max;
-        return value.substring(0, end) + "...";
+        StringBuilder out = new StringBuilder(Math.min(value.length(), max) + 4);
+        appendEscaped(out, value, max);
+        return out.toString();
     }
 
     private static void appendEscaped(StringBuilder out, String value, int max) {

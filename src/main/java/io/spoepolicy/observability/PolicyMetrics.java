@@ -1,6 +1,7 @@
 package io.spoepolicy.observability;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +48,7 @@ public final class PolicyMetrics implements PolicyListener {
     public void decided(PolicyRequest request, String policy, Decision decision, long nanos) {
         PolicyMeters meters = policies.get(policy);
         int verdict = decision.verdict().ordinal();
-        meters.duration[verdict].record(nanos, TimeUnit.NANOSECONDS);
+        meters.duration(verdict).record(nanos, TimeUnit.NANOSECONDS);
         meters.decisions[verdict].get(decision.reason()).increment();
         if (decision.variables().get(ruleIdsVariable) instanceof TypedValue.StringValue ids) {
             countRules(ids.asString());
@@ -98,23 +99,18 @@ public final class PolicyMetrics implements PolicyListener {
         counters.get(outcome.policy()).increment();
     }
 
-    /** The meters of one policy. */
+    /** The meters of one policy; a verdict's meters appear when the policy first returns it. */
     private final class PolicyMeters {
-        final Timer[] duration = new Timer[VERDICTS.length];
+        private final String policy;
+        private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(VERDICTS.length);
         @SuppressWarnings("unchecked")
         final BoundedTagValues<Counter>[] decisions = new BoundedTagValues[VERDICTS.length];
         final BoundedTagValues<Counter> errors;
 
         PolicyMeters(String policy) {
+            this.policy = policy;
             for (Verdict verdict : VERDICTS) {
                 String action = MeterNames.tagValue(verdict);
-                duration[verdict.ordinal()] = Timer.builder("spoe.policy.duration")
-                        .description("Time one policy took to decide, by policy and verdict")
-                        .tag("policy", policy).tag("action", action)
-                        .serviceLevelObjectives(MeterNames.LATENCY_BUCKETS)
-                        .minimumExpectedValue(MeterNames.LATENCY_MIN)
-                        .maximumExpectedValue(MeterNames.LATENCY_MAX)
-                        .register(registry);
                 decisions[verdict.ordinal()] = new BoundedTagValues<>(maxTagValues, reason ->
                         Counter.builder("spoe.policy.decisions")
                                 .description("Decisions of each policy, by verdict and the policy's reason")
@@ -124,6 +120,22 @@ public final class PolicyMetrics implements PolicyListener {
             errors = new BoundedTagValues<>(maxTagValues, error -> Counter.builder("spoe.policy.errors")
                     .description("Policy runs that ended without a decision (agent_error), by kind")
                     .tag("policy", policy).tag("error", error).register(registry));
+        }
+
+        Timer duration(int verdict) {
+            Timer timer = durations.get(verdict);
+            if (timer == null) {
+                // Registering twice returns the same timer, so a race is harmless.
+                timer = Timer.builder("spoe.policy.duration")
+                        .description("Time one policy took to decide, by policy and verdict")
+                        .tag("policy", policy).tag("action", MeterNames.tagValue(VERDICTS[verdict]))
+                        .serviceLevelObjectives(MeterNames.LATENCY_BUCKETS)
+                        .minimumExpectedValue(MeterNames.LATENCY_MIN)
+                        .maximumExpectedValue(MeterNames.LATENCY_MAX)
+                        .register(registry);
+                durations.set(verdict, timer);
+            }
+            return timer;
         }
     }
 
