@@ -126,7 +126,6 @@ class ObservabilityIntegrationTest {
         // The same through the Prometheus scrape, with no per-peer tag anywhere.
         HttpResponse<String> scrape = get("/actuator/prometheus");
         assertThat(scrape.statusCode()).isEqualTo(200);
-        java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/obs-scrape.txt"), scrape.body());
         assertThat(scrape.body())
                 .contains("spoe_notify_duration_seconds_bucket{message=\"check-request\",le=\"1.0\"}")
                 .contains("spoe_decisions_total{action=\"deny\",message=\"check-request\",policy=\"ip-access\"}")
