@@ -35,7 +35,7 @@ public record ObservabilityProperties(
      */
     public record Metrics(
             @DefaultValue("64") @Min(1) @Max(10_000) int maxTagValues,
-            @DefaultValue("rule_ids") @NotBlank String ruleIdsVariable,
+            @DefaultValue("waf_rules") @NotBlank String ruleIdsVariable,
             @DefaultValue("500") @Min(0) @Max(100_000) int maxRuleIds,
             @DefaultValue("false") boolean reactorNetty) {
     }

@@ -40,14 +40,14 @@ class DecisionLogTest {
     }
 
     private static DecisionLog log(double allowSampleRate) {
-        return new DecisionLog(new ObservabilityProperties.DecisionLog(true, allowSampleRate, 64), "rule_ids");
+        return new DecisionLog(new ObservabilityProperties.DecisionLog(true, allowSampleRate, 64), "waf_rules");
     }
 
     @Test
     void logsOneEscapedLinePerDenyWithFields() {
         PolicyRequest request = new PolicyRequest(MessageBuilder.checkRequest().ip("127.0.0.2").method("GET")
                 .path("/x\n2026-01-01T00:00:00Z INFO decision action=allow").build(), "engine");
-        Decision deny = Decision.deny(403, "waf").withVariable("rule_ids", "942100 941110");
+        Decision deny = Decision.deny(403, "waf").withVariable("waf_rules", "942100 941110");
 
         log(0).completed(request, Outcome.decided(deny, "waf"), 1_234_000);
 

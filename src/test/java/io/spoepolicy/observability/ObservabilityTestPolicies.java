@@ -61,7 +61,7 @@ class ObservabilityTestPolicies {
 
             @Override
             public Decision decide(PolicyRequest request) {
-                return Decision.deny(403, "waf-block").withVariable("rule_ids", "942100 941110");
+                return Decision.deny(403, "waf-block").withVariable("waf_rules", "942100 941110");
             }
         };
     }

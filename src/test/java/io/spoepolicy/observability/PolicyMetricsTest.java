@@ -17,7 +17,7 @@ class PolicyMetricsTest {
 
     private final MeterRegistry registry = new SimpleMeterRegistry();
     private final PolicyMetrics metrics = new PolicyMetrics(registry,
-            new ObservabilityProperties.Metrics(4, "rule_ids", 3, false));
+            new ObservabilityProperties.Metrics(4, "waf_rules", 3, false));
     private final PolicyRequest request = new PolicyRequest(MessageBuilder.checkRequest().ip("10.0.0.1").build(), "e");
 
     @Test
@@ -65,8 +65,8 @@ class PolicyMetricsTest {
 
     @Test
     void countsRuleIdsFromTheDecisionVariableAsABoundedSet() {
-        metrics.decided(request, "waf", Decision.deny(403, "waf").withVariable("rule_ids", "942100 941110,942100"), 1_000);
-        metrics.decided(request, "waf", Decision.allow().withVariable("rule_ids", "920350 1 2 x<script>"), 1_000);
+        metrics.decided(request, "waf", Decision.deny(403, "waf").withVariable("waf_rules", "942100 941110,942100"), 1_000);
+        metrics.decided(request, "waf", Decision.allow().withVariable("waf_rules", "920350 1 2 x<script>"), 1_000);
 
         assertThat(registry.get("spoe.waf.rule.matches").tag("rule", "942100").counter().count()).isEqualTo(2);
         assertThat(registry.get("spoe.waf.rule.matches").tag("rule", "941110").counter().count()).isEqualTo(1);
