@@ -22,7 +22,8 @@ final class ConfigVersion {
         StringBuilder canonical = new StringBuilder();
         append(canonical, summary);
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 6);
         }
         catch (NoSuchAlgorithmException ex) {

@@ -62,8 +62,8 @@ public final class DecisionLog implements PolicyListener {
         String action = outcome.isError() ? "error" : MeterNames.tagValue(decision.verdict());
         String reason = outcome.isError() ? outcome.error() : decision.reason();
         int status = decision != null && decision.denied() ? decision.status() : 0;
-        String rules = decision != null && decision.variables().get(ruleIdsVariable) instanceof TypedValue.StringValue ids
-                ? ids.asString() : null;
+        String rules = decision != null
+                && decision.variables().get(ruleIdsVariable) instanceof TypedValue.StringValue ids ? ids.asString() : null;
         long micros = nanos / 1000;
         InetAddress client = request.clientIp();
         String clientText = client == null ? null : client.getHostAddress();

@@ -68,7 +68,9 @@ final class LogValues {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    boolean pair = Character.isHighSurrogate(c) && i + 1 < length
+                            && Character.isLowSurrogate(value.charAt(i + 1));
+                    if (pair) {
                         if (i + 1 >= end) {
                             // A pair cut by the limit is dropped rather than split.
                             break;

@@ -1,5 +1,6 @@
 package io.spoepolicy.observability;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -87,18 +88,21 @@ public class SpoeEndpoint {
             policies.add(new PolicyInfo(policy.name(), messages, execution, ConfigVersion.of(identity),
                     configuration));
         }
+        String deadlineText = deadline.toMillis() + "ms";
+        String scope = dispatcher.contract().scope().haproxyName();
         Map<String, Object> whole = new LinkedHashMap<>();
-        whole.put("deadline", deadline.toString());
-        whole.put("scope", dispatcher.contract().scope().haproxyName());
+        whole.put("deadline", deadlineText);
+        whole.put("scope", scope);
         whole.put("chains", chains);
         whole.put("policies", policies.stream().map(PolicyInfo::version).toList());
-        return new Policies(ConfigVersion.of(whole), deadline.toString(), dispatcher.contract().scope().haproxyName(),
-                chains, policies);
+        return new Policies(ConfigVersion.of(whole), deadlineText, scope, chains, policies);
     }
 
     private static String format(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
-            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            String host = inet.getAddress() == null ? inet.getHostString()
+                    : inet.getAddress().isAnyLocalAddress() && inet.getAddress() instanceof Inet6Address ? "::"
+                    : inet.getAddress().getHostAddress();
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
         }
         return address == null ? null : address.toString();

@@ -5,9 +5,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -268,6 +274,29 @@ class ObservabilityIntegrationTest {
                 "/actuator/threaddump", "/actuator/loggers", "/actuator/shutdown", "/actuator/metrics")) {
             assertThat(get(hidden).statusCode()).as(hidden).isEqualTo(404);
         }
+    }
+
+    @Test
+    void dashboardQueriesOnlyMetersTheServiceExports() throws Exception {
+        try (SpopTestClient client = connect()) {
+            client.handshake();
+            client.request(MessageBuilder.checkRequest().ip("10.0.0.1").build());
+            client.request(MessageBuilder.message("waf").build());
+            client.request(MessageBuilder.message("sleepy").argument("ms", TypedValue.of(300)).build());
+        }
+        String dashboard = Files.readString(Path.of("helm/spoe-policy-service/dashboards/spoe-policy-service.json"));
+        assertThat(json.readTree(dashboard).path("uid").asString()).isEqualTo("spoe-policy-service");
+        Set<String> queried = new TreeSet<>();
+        Matcher names = Pattern.compile("\\b(spoe_[a-z_]+)").matcher(dashboard);
+        while (names.find()) {
+            queried.add(names.group(1));
+        }
+        assertThat(queried).hasSizeGreaterThan(20);
+        await().atMost(WAIT).untilAsserted(() -> {
+            String scrape = get("/actuator/prometheus").body();
+            assertThat(queried).allSatisfy(name -> assertThat(scrape).as(name).containsPattern(
+                    "(?m)^" + Pattern.quote(name) + "[{ ]"));
+        });
     }
 
     @Test
