@@ -269,6 +269,10 @@ class ObservabilityIntegrationTest {
 
         JsonNode info = json.readTree(get("/actuator/info").body());
         assertThat(info.path("build").path("artifact").asString()).isEqualTo("spoe-policy-service");
+        if (Files.exists(Path.of("target/classes/git.properties"))) {
+            // Built from a git checkout: the commit is shown.
+            assertThat(info.path("git").path("commit").path("id").asString()).isNotEmpty();
+        }
 
         for (String hidden : List.of("/actuator/env", "/actuator/configprops", "/actuator/heapdump",
                 "/actuator/threaddump", "/actuator/loggers", "/actuator/shutdown", "/actuator/metrics")) {
