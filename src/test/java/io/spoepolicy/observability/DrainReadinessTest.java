@@ -13,6 +13,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +34,21 @@ import static org.awaitility.Awaitility.await;
  * drain, and the drain's outcome ends up in the meters.
  */
 class DrainReadinessTest {
+
+    /**
+     * HTTP servers of this context on their own Reactor Netty resources: with Boot's default
+     * global resources, closing this context would stop the HTTP servers of every other context
+     * the test framework keeps cached in this JVM.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnReactorResources {
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory factory = new ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        }
+    }
 
     private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -51,10 +69,11 @@ class DrainReadinessTest {
 
     @Test
     void readinessGoesOutOfServiceWhileDrainingAndTheDrainIsMeasured() throws Exception {
-        context = new SpringApplicationBuilder(SpoePolicyApplication.class).properties(
-                "spoe.server.port=0", "server.port=0", "management.server.port=0",
-                "spoe.server.drain.window=2s", "spoe.server.drain.quiet-period=100ms",
-                "spoe.server.drain.linger=1s", "spoe.server.drain.deadline=10s").run();
+        // Command-line arguments: builder "properties" are defaults, which application.yml overrides.
+        context = new SpringApplicationBuilder(SpoePolicyApplication.class, OwnReactorResources.class).run(
+                "--spoe.server.port=0", "--server.port=0", "--management.server.port=0",
+                "--spoe.server.drain.window=2s", "--spoe.server.drain.quiet-period=100ms",
+                "--spoe.server.drain.linger=1s", "--spoe.server.drain.deadline=10s");
         SpoeServer server = context.getBean(SpoeServer.class);
         MeterRegistry registry = context.getBean(MeterRegistry.class);
         int management = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
