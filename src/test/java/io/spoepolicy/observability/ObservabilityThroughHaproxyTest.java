@@ -40,8 +40,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spoe.server.port=0", "server.port=0", "management.server.port=0",
         "spoe.policies.deadline=200ms",
-        "spoe.observability.metrics.reactor-netty=true",
-        "logging.structured.format.console=ecs"})
+        "spoe.observability.metrics.reactor-netty=true"})
 @Import(ObservabilityTestPolicies.class)
 class ObservabilityThroughHaproxyTest {
 
