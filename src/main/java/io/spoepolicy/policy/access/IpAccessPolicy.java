@@ -1,8 +1,12 @@
 package io.spoepolicy.policy.access;
 
 import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 import io.spoepolicy.policy.Decision;
+import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SyncSpoePolicy;
 
@@ -11,7 +15,7 @@ import io.spoepolicy.policy.SyncSpoePolicy;
  * match (a /32 allow inside a /8 deny is allowed). A lookup is a trie walk of at most 128 steps,
  * so it runs inline on the event loop.
  */
-public final class IpAccessPolicy implements SyncSpoePolicy {
+public final class IpAccessPolicy implements SyncSpoePolicy, DescribedPolicy {
 
     public static final String NAME = "ip-access";
 
@@ -57,5 +61,16 @@ public final class IpAccessPolicy implements SyncSpoePolicy {
             allowed = properties.defaultAction() == IpAccessProperties.DefaultAction.ALLOW;
         }
         return allowed ? Decision.allow() : Decision.deny(properties.denyStatus(), "ip-denied");
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("argument", properties.argument());
+        summary.put("denyNetworks", properties.deny().size());
+        summary.put("allowNetworks", properties.allow().size());
+        summary.put("defaultAction", properties.defaultAction().name().toLowerCase(Locale.ROOT));
+        summary.put("denyStatus", properties.denyStatus());
+        return summary;
     }
 }
