@@ -1,19 +1,20 @@
 package io.spoepolicy.config;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.spoepolicy.policy.access.IpAccessPolicy;
-import io.spoepolicy.policy.access.IpAccessProperties;
+import io.spoepolicy.policy.access.IpAccessFamily;
 
-/** The built-in policies, each switched on by its {@code enabled} property. */
+/**
+ * The built-in policy families. Each is always present and builds its policy only when its
+ * {@code spoe.policies.<name>.enabled} property is true, at startup and on every reload
+ * ({@code config/policies}).
+ */
 @Configuration(proxyBeanMethods = false)
 public class PolicyBeansConfiguration {
 
     @Bean
-    @ConditionalOnBooleanProperty("spoe.policies.ip-access.enabled")
-    IpAccessPolicy ipAccessPolicy(IpAccessProperties properties) {
-        return new IpAccessPolicy(properties);
+    IpAccessFamily ipAccessFamily() {
+        return new IpAccessFamily();
     }
 }
