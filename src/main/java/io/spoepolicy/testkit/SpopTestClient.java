@@ -86,11 +86,25 @@ public final class SpopTestClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Reads the next frame exactly as sent, length prefix included. */
+    public byte[] receiveRaw() throws IOException {
+        int length = in.readInt();
+        byte[] frame = new byte[4 + length];
+        frame[0] = (byte) (length >>> 24);
+        frame[1] = (byte) (length >>> 16);
+        frame[2] = (byte) (length >>> 8);
+        frame[3] = (byte) length;
+        in.readFully(frame, 4, length);
+        return frame;
+    }
+
     /** Reads the next frame; fails on timeout or end of stream. */
     public AgentFrame receive() throws IOException {
-        int length = in.readInt();
-        byte[] body = new byte[length];
-        in.readFully(body);
+        return parse(body(receiveRaw()));
+    }
+
+    /** Decodes a frame body (without its length prefix). */
+    public static AgentFrame parse(byte[] body) {
         int type = body[0] & 0xFF;
         int flags = ((body[1] & 0xFF) << 24) | ((body[2] & 0xFF) << 16) | ((body[3] & 0xFF) << 8) | (body[4] & 0xFF);
         int[] position = {5};
@@ -111,6 +125,10 @@ public final class SpopTestClient implements AutoCloseable {
             return new AgentFrame.Ack(flags, streamId, frameId, Payloads.actions(body, offset, payloadLength));
         }
         return new AgentFrame.Other(flags, type, java.util.Arrays.copyOfRange(body, offset, body.length));
+    }
+
+    private static byte[] body(byte[] frame) {
+        return java.util.Arrays.copyOfRange(frame, 4, frame.length);
     }
 
     /** Reads frames until one of the wanted type arrives (skipping others). */
