@@ -74,7 +74,8 @@ public final class JwtFamily implements PolicyFamily {
             remote = sources.computeIfAbsent(new SourceKey(uri, properties.jwks()), key -> {
                 RemoteJwkSource source = new RemoteJwkSource(uri, client,
                         guards.guard(GUARD, BREAKER_DEFAULTS, properties.jwks().timeout()),
-                        properties.jwks().refreshInterval(), properties.jwks().minRefreshInterval(), System::nanoTime);
+                        properties.jwks().refreshInterval(), properties.jwks().minRefreshInterval(),
+                        properties.jwks().maxWait(), System::nanoTime);
                 source.prefetch();
                 return source;
             });

@@ -75,13 +75,17 @@ public record JwtProperties(
      * @param refreshInterval keys older than this are refreshed in the background while still used
      * @param minRefreshInterval at most one refresh triggered by unknown {@code kid}s per interval,
      *        so tokens with random key ids cannot flood the identity provider
-     * @param timeout time budget of one fetch (Resilience4j time limiter {@code jwks}); keep it
-     *        below {@code spoe.policies.deadline}
+     * @param timeout time budget of one fetch (Resilience4j time limiter {@code jwks}); a fetch
+     *        keeps running when the request that started it stops waiting, so its keys are cached
+     *        for the next requests
+     * @param maxWait how long a request waits for a fetch of an unknown key before it is answered
+     *        with {@code unavailable-status}; keep it below {@code spoe.policies.deadline}
      */
     public record Jwks(
             @DefaultValue("5m") @NotNull Duration refreshInterval,
             @DefaultValue("10s") @NotNull Duration minRefreshInterval,
-            @DefaultValue("250ms") @NotNull Duration timeout) {
+            @DefaultValue("5s") @NotNull Duration timeout,
+            @DefaultValue("250ms") @NotNull Duration maxWait) {
     }
 
     /**

@@ -30,8 +30,8 @@ import io.spoepolicy.policy.resilience.Guard;
  * for as long as it is down; only tokens whose key is not cached get
  * {@link JwksUnavailableException}.</li>
  * </ul>
- * A fetch runs to completion even if the request that triggered it gives up, so its result is
- * cached for the next ones.
+ * A fetch runs to completion (within its own time limit) even if the request that triggered it
+ * stops waiting, so a slow first connection to the provider still fills the cache.
  */
 final class RemoteJwkSource implements JwkSource {
 
@@ -42,6 +42,7 @@ final class RemoteJwkSource implements JwkSource {
     private final Guard guard;
     private final long refreshNanos;
     private final long minRefreshNanos;
+    private final Duration wait;
     private final LongSupplier nanoTime;
 
     private volatile Snapshot snapshot;
@@ -56,12 +57,13 @@ final class RemoteJwkSource implements JwkSource {
     }
 
     RemoteJwkSource(URI uri, WebClient client, Guard guard, Duration refreshInterval, Duration minRefreshInterval,
-            LongSupplier nanoTime) {
+            Duration wait, LongSupplier nanoTime) {
         this.uri = uri;
         this.client = client;
         this.guard = guard;
         this.refreshNanos = refreshInterval.toNanos();
         this.minRefreshNanos = minRefreshInterval.toNanos();
+        this.wait = wait;
         this.nanoTime = nanoTime;
     }
 
@@ -89,7 +91,9 @@ final class RemoteJwkSource implements JwkSource {
             return lastFailed ? Mono.error(new JwksUnavailableException("JWKS unavailable at " + uri, null))
                     : Mono.just(List.of());
         }
+        // Waiting gives up before the chain deadline; the fetch itself goes on and fills the cache.
         return (running != null ? running : refresh())
+                .timeout(wait)
                 .map(fresh -> VerificationKey.select(fresh.keys(), header))
                 .onErrorMap(error -> !(error instanceof JwksUnavailableException),
                         error -> new JwksUnavailableException("JWKS unavailable at " + uri + ": " + error, error));
