@@ -51,9 +51,11 @@ public final class RateLimitFamily implements PolicyFamily, DisposableBean {
     @Override
     public Optional<SpoePolicy> build(PolicyBinder binder) {
         RateLimitProperties properties = binder.bind(RateLimitPolicy.PREFIX, RateLimitProperties.class);
-        if (!properties.enabled()) {
-            return Optional.empty();
-        }
+        return properties.enabled() ? Optional.of(buildFor(properties)) : Optional.empty();
+    }
+
+    /** The policy for bound properties, sharing this family's buckets and connections. */
+    SpoePolicy buildFor(RateLimitProperties properties) {
         LocalRateLimiter buckets = local(properties.local().maxKeys());
         FallbackRateLimiter shared = null;
         if (properties.store() == RateLimitProperties.Store.REDIS) {
@@ -68,7 +70,7 @@ public final class RateLimitFamily implements PolicyFamily, DisposableBean {
             shared = new FallbackRateLimiter(store, guards.guard(GUARD, BREAKER_DEFAULTS, settings.timeout()),
                     settings.fallback(), buckets, settings.fallbackReplicas());
         }
-        return Optional.of(new RateLimitPolicy(properties, buckets, shared));
+        return new RateLimitPolicy(properties, buckets, shared);
     }
 
     private synchronized LocalRateLimiter local(long maxKeys) {

@@ -72,11 +72,11 @@ public final class RedisRateLimiter implements RateLimiterStore, AutoCloseable {
         String[] keys = {key};
         String interval = Long.toString(Math.max(1, limit.intervalNanos() / 1000));
         String burst = Long.toString(limit.capacity());
-        return connection().flatMap(redis -> redis.reactive()
-                .<Long>evalsha(SHA, ScriptOutputType.MULTI, keys, interval, burst)
-                .onErrorResume(RedisNoScriptException.class,
-                        missing -> redis.reactive().<Long>eval(SCRIPT, ScriptOutputType.MULTI, keys, interval, burst))
-                .collectList()
+        // The async API: one future per command, completed by the connection's event loop.
+        return connection().flatMap(redis -> Mono.fromCompletionStage(
+                        () -> redis.async().<List<Object>>evalsha(SHA, ScriptOutputType.MULTI, keys, interval, burst))
+                .onErrorResume(RedisNoScriptException.class, missing -> Mono.fromCompletionStage(
+                        () -> redis.async().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, interval, burst)))
                 .map(reply -> result(reply, limit)));
     }
 
