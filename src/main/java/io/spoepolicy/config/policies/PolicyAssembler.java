@@ -50,10 +50,16 @@ final class PolicyAssembler {
         List<SpoePolicy> built = new ArrayList<>(beans.get());
         List<Path> watched = new ArrayList<>(configFiles);
         for (PolicyFamily family : families) {
-            family.build(binder).ifPresent(policy -> {
-                built.add(policy);
-                watched.addAll(family.watchedFiles(policy));
-            });
+            var policy = family.build(binder);
+            if (policy.isPresent()) {
+                built.add(policy.get());
+                watched.addAll(family.watchedFiles(policy.get()));
+            }
+            else {
+                // Checked even while disabled, as its own properties are: a typo fails now, not
+                // on the day the policy is switched on.
+                settings(binder, family.name());
+            }
         }
         AnnotationAwareOrderComparator.sort(built);
         Set<String> names = new HashSet<>();
