@@ -14,6 +14,15 @@ import java.util.Set;
 public final class SqlInjectionDetector {
 
     private static final int MAX_TOKENS = 48;
+    /**
+     * Injection patterns must start near the beginning of the value: an injection breaks out of
+     * the application's query right where the value starts, while SQL-like words deep inside
+     * prose or paths are usually benign.
+     */
+    private static final int START_WINDOW = 6;
+    /** Functions whose mere call (without a preceding operator) is an injection marker. */
+    private static final Set<String> STRONG_FUNCTIONS = Set.of("sleep", "benchmark", "pg_sleep",
+            "load_file", "extractvalue", "updatexml", "dbms_pipe", "utl_inaddr", "xp_cmdshell");
     private static final char[] CONTEXTS = {0, '\'', '"'};
 
     private static final Set<String> STACKABLE = Set.of("select", "insert", "update", "delete",
@@ -57,7 +66,7 @@ public final class SqlInjectionDetector {
         if (quoted && n >= 2 && afterClosedLiteral(t)) {
             return true;
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && i < START_WINDOW; i++) {
             Token tok = t.get(i);
             switch (tok.type()) {
                 case UNION -> {
@@ -71,6 +80,9 @@ public final class SqlInjectionDetector {
                     }
                 }
                 case FUNCTION -> {
+                    if (i == 0 && STRONG_FUNCTIONS.contains(tok.text()) && n >= 3) {
+                        return true;
+                    }
                     if (FUNCTIONS.contains(tok.text()) && i > 0 && introducesExpression(t.get(i - 1))
                             && (tok.text().length() > 3 || i + 1 < n)) {
                         return true;
@@ -115,6 +127,9 @@ public final class SqlInjectionDetector {
             case OPERATOR:
                 if (n >= 3) {
                     SqlTokenType after = t.get(2).type();
+                    if (next.text().startsWith("|") && after == SqlTokenType.BAREWORD) {
+                        return true;
+                    }
                     return after == SqlTokenType.FUNCTION || after == SqlTokenType.NUMBER
                             || after == SqlTokenType.STRING || after == SqlTokenType.VARIABLE
                             || (after == SqlTokenType.OPEN && n >= 4);

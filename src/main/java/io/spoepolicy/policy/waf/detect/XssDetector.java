@@ -61,11 +61,12 @@ public final class XssDetector {
                 nameStart++;
             }
             int j = nameStart;
-            while (j < n && isNameChar(s.charAt(j))) {
+            while (j < n && (isNameChar(s.charAt(j)) || s.charAt(j) == ':')) {
                 j++;
             }
             if (j > nameStart) {
-                String tag = s.substring(nameStart, j);
+                // Namespaced names (x:script) are the element itself in XHTML and SVG.
+                String tag = s.substring(s.lastIndexOf(':', j - 1) >= nameStart ? s.lastIndexOf(':', j - 1) + 1 : nameStart, j);
                 if (DANGEROUS_TAGS.contains(tag) && c != '/') {
                     return "tag:" + tag;
                 }

@@ -120,9 +120,12 @@ public final class RequestData {
         }
     }
 
-    /** REQUEST_BODY: the raw body, except for multipart where parts are inspected instead. */
+    /**
+     * REQUEST_BODY: the raw body when it is urlencoded or has no structured processor, as in
+     * ModSecurity; JSON, XML and multipart bodies are inspected through ARGS, XML and FILES.
+     */
     public String requestBody() {
-        return bodyProcessor.equals("MULTIPART") ? "" : body;
+        return bodyProcessor.isEmpty() || bodyProcessor.equals("URLENCODED") ? body : "";
     }
 
     public Set<InspectionCap> caps() {
