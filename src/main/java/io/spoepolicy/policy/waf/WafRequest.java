@@ -10,8 +10,9 @@ import java.util.Objects;
  *
  * <p>{@code path} and {@code query} are raw (still percent-encoded), exactly as they appear on the
  * request line; {@code query} is {@code null} or empty when there is none. Header names are
- * lower-case and keep their order; repeated headers appear repeatedly. Strings that contain
- * non-ASCII characters are inspected as their UTF-8 bytes, the body as its raw bytes.
+ * lower-case and keep their order; repeated headers appear repeatedly. Strings are byte views
+ * (ISO-8859-1, one char per octet, as the SPOE header decoder produces them); a string holding
+ * characters above U+00FF is taken as text and inspected as its UTF-8 bytes.
  */
 public record WafRequest(
         InetAddress clientIp,

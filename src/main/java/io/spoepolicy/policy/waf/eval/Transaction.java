@@ -34,6 +34,10 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
     private final Map<CacheKey, List<String>> transformCache = new HashMap<>();
     private final long deadlineNanos;
 
+    /** TX as entries, rebuilt only after TX changed: dozens of rules read TX per request. */
+    private List<Entry> txEntries;
+    private List<Entry> args;
+    private List<Entry> argNames;
     private List<Entry> matchedVars = new ArrayList<>();
     private List<Entry> linkMatches = new ArrayList<>();
     private String matchedVar = "";
@@ -124,7 +128,11 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
                 }
             }
             case RULE_REMOVE_TARGET_BY_TAG -> removedTargetsByTag.add(Map.entry(ctl.argument(), ctl.target()));
-            case REQUEST_BODY_PROCESSOR -> request.parseBody(ctl.argument().toUpperCase(Locale.ROOT));
+            case REQUEST_BODY_PROCESSOR -> {
+                request.parseBody(ctl.argument().toUpperCase(Locale.ROOT));
+                args = null;
+                argNames = null;
+            }
             case RULE_ENGINE -> engineOff = ctl.argument().equalsIgnoreCase("off");
             case NO_OP -> { }
         }
@@ -188,8 +196,13 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
         return wouldDeny;
     }
 
+    /** The deny message, followed by the first detection's message that led to it. */
     public String message() {
-        return denyMessage != null ? denyMessage : firstMessage != null ? firstMessage : "";
+        if (denyMessage != null) {
+            return firstMessage == null || firstMessage.equals(denyMessage) ? denyMessage
+                    : denyMessage + "; " + firstMessage;
+        }
+        return firstMessage != null ? firstMessage : "";
     }
 
     public Set<InspectionCap> caps() {
@@ -204,10 +217,12 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
 
     void setTx(String key, String value) {
         tx.put(key.toLowerCase(Locale.ROOT), value);
+        txEntries = null;
     }
 
     void deleteTx(String key) {
         tx.remove(key.toLowerCase(Locale.ROOT));
+        txEntries = null;
     }
 
     // ---- transformations --------------------------------------------------------------------
@@ -231,10 +246,10 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
     List<Entry> values(Variable v) {
         RequestData r = request;
         return switch (v) {
-            case ARGS -> concat(r.argsGet, r.argsPost);
+            case ARGS -> args();
             case ARGS_GET -> r.argsGet;
             case ARGS_POST -> r.argsPost;
-            case ARGS_NAMES -> names(concat(r.argsGet, r.argsPost));
+            case ARGS_NAMES -> argNames();
             case ARGS_GET_NAMES -> names(r.argsGet);
             case ARGS_POST_NAMES -> names(r.argsPost);
             case ARGS_COMBINED_SIZE -> scalar(Long.toString(combinedSize(r)));
@@ -269,11 +284,28 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
     }
 
     private List<Entry> txEntries() {
-        List<Entry> out = new ArrayList<>(tx.size());
-        for (Map.Entry<String, String> e : tx.entrySet()) {
-            out.add(new Entry(e.getKey(), e.getValue()));
+        if (txEntries == null) {
+            List<Entry> out = new ArrayList<>(tx.size());
+            for (Map.Entry<String, String> e : tx.entrySet()) {
+                out.add(new Entry(e.getKey(), e.getValue()));
+            }
+            txEntries = out;
         }
-        return out;
+        return txEntries;
+    }
+
+    private List<Entry> args() {
+        if (args == null) {
+            args = concat(request.argsGet, request.argsPost);
+        }
+        return args;
+    }
+
+    private List<Entry> argNames() {
+        if (argNames == null) {
+            argNames = names(args());
+        }
+        return argNames;
     }
 
     private static long combinedSize(RequestData r) {
@@ -327,6 +359,7 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
     @Override
     public void capture(int index, String value) {
         tx.put(Integer.toString(index), value);
+        txEntries = null;
     }
 
     @Override

@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The engine inspects bytes, as ModSecurity does: each char of an inspected string is one byte
- * (ISO-8859-1 view). Strings from callers are text, so non-ASCII text is turned into its UTF-8
- * bytes first.
+ * (ISO-8859-1 view). Callers pass such byte views (that is how header values arrive from the
+ * SPOE decoder); a string with characters above U+00FF cannot be one, so it is taken as text and
+ * inspected as its UTF-8 bytes.
  */
 public final class ByteStrings {
 
@@ -16,7 +17,7 @@ public final class ByteStrings {
             return "";
         }
         for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
+            if (text.charAt(i) > 0xFF) {
                 return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
             }
         }

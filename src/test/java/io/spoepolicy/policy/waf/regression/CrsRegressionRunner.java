@@ -122,9 +122,9 @@ final class CrsRegressionRunner {
                 headers, body);
     }
 
-    /** RawHttpRequest holds bytes as ISO-8859-1; WafRequest takes text (UTF-8 for non-ASCII). */
+    /** Both RawHttpRequest and WafRequest hold byte views (ISO-8859-1), as HAProxy sends bytes. */
     private static String text(String bytes) {
-        return new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        return bytes;
     }
 
     /** HAProxy hands the agent the de-chunked body. */
