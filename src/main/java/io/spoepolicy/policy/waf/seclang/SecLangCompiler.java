@@ -292,7 +292,7 @@ public final class SecLangCompiler {
                 case "skip" -> throw new UnsupportedConstructException("action skip");
                 default -> {
                     if (IGNORED_WITH_REPORT.contains(name)) {
-                        degraded.add(new SkippedRule(id, d.source(), "action " + name + " ignored"));
+                        degraded.add(new SkippedRule(isLink ? pendingId : id, d.source(), "action " + name + " ignored"));
                     } else if (!METADATA.contains(name)) {
                         throw new UnsupportedConstructException("action " + a.name());
                     }
