@@ -1,0 +1,104 @@
+package io.spoepolicy.config;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The SPOP listener ({@code spoe.server.*}).
+ *
+ * @param host address to bind; {@code 0.0.0.0} for every interface
+ * @param port SPOP port; 0 picks a free port (published by {@code SpoeServerStartedEvent})
+ * @param maxFrameSize largest frame the agent accepts and announces; the negotiated size is the
+ *        smaller of this and HAProxy's (HAProxy's default is 16380 = tune.bufsize - 4)
+ * @param backlog listen backlog; HAProxy reloads open a burst of connections at once
+ * @param helloTimeout a connection that sends no HELLO in this time is closed
+ * @param idleTimeout agent-side close of connections quiet for this long; {@code 0} (default)
+ *        leaves idle connections to HAProxy. When set it must exceed HAProxy's {@code timeout idle}
+ * @param ioThreads event-loop threads for SPOP; 0 uses the number of CPUs
+ * @param emptyAck what an ACK with no decision actions carries
+ * @param limits resource limits per connection and in total
+ * @param fragmentation reassembly of fragmented NOTIFYs (HAProxy 2.x)
+ * @param drain graceful shutdown timing
+ */
+@Validated
+@ConfigurationProperties("spoe.server")
+public record SpoeServerProperties(
+        @DefaultValue("0.0.0.0") @NotBlank String host,
+        @DefaultValue("12345") @Min(0) @Max(65535) int port,
+        @DefaultValue("16380") @Min(256) @Max(16_777_216) int maxFrameSize,
+        @DefaultValue("4096") @Min(1) int backlog,
+        @DefaultValue("5s") @NotNull Duration helloTimeout,
+        @DefaultValue("0s") @NotNull Duration idleTimeout,
+        @DefaultValue("0") @Min(0) @Max(1024) int ioThreads,
+        @DefaultValue("noop-action") @NotNull EmptyAck emptyAck,
+        @DefaultValue @Valid Limits limits,
+        @DefaultValue @Valid Fragmentation fragmentation,
+        @DefaultValue @Valid Drain drain) {
+
+    /** How an ACK without decision actions is sent. */
+    public enum EmptyAck {
+        /** A harmless UNSET-VAR of an unregistered name: early 3.1.x stalls on empty ACKs. */
+        NOOP_ACTION,
+        /** A truly empty action list, as the protocol allows. */
+        EMPTY
+    }
+
+    /**
+     * @param maxInFlightPerConnection NOTIFYs processed at once on one connection; reading pauses
+     *        above it (HAProxy sends at most 20 per connection by default)
+     * @param maxInFlight NOTIFYs processed at once in total; reading pauses above it
+     * @param maxConnections open connections at most; 0 means no limit (the default, because a
+     *        reload briefly doubles the connections)
+     * @param maxMessagesPerFrame messages one NOTIFY may carry
+     * @param maxInboundFrameSize largest frame accepted from HAProxy. Early 3.1.x releases sent
+     *        frames up to their own announced size even when the agent negotiated a smaller one,
+     *        so frames up to HAProxy's announced size are accepted, but never above this bound
+     */
+    public record Limits(
+            @DefaultValue("64") @Min(1) int maxInFlightPerConnection,
+            @DefaultValue("10000") @Min(1) int maxInFlight,
+            @DefaultValue("0") @Min(0) int maxConnections,
+            @DefaultValue("64") @Min(1) @Max(10_000) int maxMessagesPerFrame,
+            @DefaultValue("1048576") @Min(256) int maxInboundFrameSize) {
+    }
+
+    /**
+     * @param enabled announce the {@code fragmentation} capability and reassemble; without it
+     *        HAProxy 2.x loops on DISCONNECT 10 for messages larger than a frame
+     * @param maxMessageSize bytes one reassembled NOTIFY may reach; larger ones are aborted
+     */
+    public record Fragmentation(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("1048576") @Min(256) int maxMessageSize) {
+    }
+
+    /**
+     * @param window after shutdown starts, keep serving new connections and NOTIFYs this long while
+     *        health checks are refused, so HAProxy marks the agent DOWN (≥ inter × fall)
+     * @param quietPeriod a connection is closed only after nothing was received or sent on it
+     *        for this long (never right after its last ACK)
+     * @param linger after AGENT-DISCONNECT, wait this long for HAProxy to close before closing
+     * @param deadline the whole drain, window included, ends at the latest after this long;
+     *        busy connections left then are closed and counted
+     */
+    public record Drain(
+            @DefaultValue("3s") @NotNull Duration window,
+            @DefaultValue("200ms") @NotNull Duration quietPeriod,
+            @DefaultValue("2s") @NotNull Duration linger,
+            @DefaultValue("20s") @NotNull Duration deadline) {
+
+        @AssertTrue(message = "spoe.server.drain.window must not exceed spoe.server.drain.deadline")
+        public boolean isWindowWithinDeadline() {
+            return window == null || deadline == null || window.compareTo(deadline) <= 0;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.spoepolicy.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.spoepolicy.protocol.Action;
+import io.spoepolicy.protocol.TypedValue;
+import io.spoepolicy.protocol.VarScope;
+
+/**
+ * The variables the agent sets in HAProxy, named once. With HAProxy's {@code option var-prefix
+ * policy} and the default {@code txn} scope they read as {@code txn.policy.action} and so on;
+ * {@code docs/policies.md} lists the HAProxy rules that act on them and the
+ * {@code register-var-names} line.
+ *
+ * @param scope the HAProxy scope every decision variable is set in
+ */
+public record DecisionContract(VarScope scope) {
+
+    /** {@code allow} or {@code deny}: always set when the policies reached a decision. */
+    public static final String ACTION = "action";
+    /** HTTP status to deny with (403, 401, 429 …); set with {@code deny}. */
+    public static final String STATUS = "status";
+    /** Short machine-readable reason, e.g. {@code ip-denied}. */
+    public static final String REASON = "reason";
+    /** Name of the policy that decided (or failed). */
+    public static final String POLICY = "policy";
+    /**
+     * Set instead of {@code action} when no decision could be made: {@code timeout} (the policy
+     * deadline passed), {@code policy-error} (a policy failed), {@code overloaded} (the policy
+     * scheduler's queue was full). HAProxy's fail-open or fail-closed rule acts on it.
+     */
+    public static final String AGENT_ERROR = "agent_error";
+
+    /**
+     * A variable HAProxy never registers: unsetting it is a harmless action, used so that no ACK
+     * is ever empty (early 3.1.x releases stalled on empty ACKs until the processing timeout).
+     */
+    public static final String NOOP = "noop";
+
+    public DecisionContract {
+        java.util.Objects.requireNonNull(scope, "scope");
+    }
+
+    /** The ACK actions for a decision: the verdict, then the policies' own variables. */
+    public List<Action> actions(Decision decision, String decidingPolicy) {
+        List<Action> actions = new ArrayList<>(4 + decision.variables().size());
+        actions.add(Action.setVar(scope, ACTION, TypedValue.of(decision.verdict().action())));
+        if (decision.denied()) {
+            actions.add(Action.setVar(scope, STATUS, TypedValue.of(decision.status())));
+        }
+        if (!decision.reason().isEmpty()) {
+            actions.add(Action.setVar(scope, REASON, TypedValue.of(decision.reason())));
+        }
+        if (decidingPolicy != null) {
+            actions.add(Action.setVar(scope, POLICY, TypedValue.of(decidingPolicy)));
+        }
+        for (Map.Entry<String, TypedValue> variable : decision.variables().entrySet()) {
+            actions.add(Action.setVar(scope, variable.getKey(), variable.getValue()));
+        }
+        return actions;
+    }
+
+    /** The ACK actions when no decision was reached; no {@code action} variable is set. */
+    public List<Action> errorActions(String error, String failingPolicy) {
+        List<Action> actions = new ArrayList<>(2);
+        actions.add(Action.setVar(scope, AGENT_ERROR, TypedValue.of(error)));
+        if (failingPolicy != null) {
+            actions.add(Action.setVar(scope, POLICY, TypedValue.of(failingPolicy)));
+        }
+        return actions;
+    }
+
+    public Action noop() {
+        return Action.unsetVar(scope, NOOP);
+    }
+}

@@ -1,0 +1,213 @@
+package io.spoepolicy.policy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+import io.spoepolicy.protocol.Action;
+import io.spoepolicy.protocol.SpopMessage;
+
+/**
+ * Runs each message of a NOTIFY through the chain of policies registered for its name and turns
+ * the outcome into ACK actions.
+ *
+ * <p>Policies run in chain order; a {@link Verdict#DENY} or {@link Verdict#BYPASS} stops the
+ * chain, variables of every policy that ran are merged (later ones win on equal names). Inline
+ * synchronous policies run on the calling event loop with no allocation of reactive machinery;
+ * other synchronous policies run on the bounded policy scheduler. The whole chain shares one
+ * deadline; when it passes, or a policy fails, the outcome carries an {@code agent_error} instead
+ * of a decision. The returned {@link Mono} never fails.
+ */
+public final class PolicyDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(PolicyDispatcher.class);
+
+    private final Map<String, List<SpoePolicy>> chains;
+    private final DecisionContract contract;
+    private final Scheduler scheduler;
+    private final Duration deadline;
+    private final PolicyListener listener;
+
+    public PolicyDispatcher(Map<String, List<SpoePolicy>> chains, DecisionContract contract,
+            Scheduler scheduler, Duration deadline, PolicyListener listener) {
+        Map<String, List<SpoePolicy>> copy = new LinkedHashMap<>();
+        chains.forEach((message, policies) -> copy.put(message, List.copyOf(policies)));
+        this.chains = Map.copyOf(copy);
+        this.contract = contract;
+        this.scheduler = scheduler;
+        this.deadline = deadline;
+        this.listener = listener;
+    }
+
+    /** The policy chains by message name, in evaluation order. */
+    public Map<String, List<SpoePolicy>> chains() {
+        return chains;
+    }
+
+    public DecisionContract contract() {
+        return contract;
+    }
+
+    /** Decides every message of one NOTIFY; the actions are ready to go into its ACK. */
+    public Mono<List<Action>> dispatch(List<SpopMessage> messages, String engineId) {
+        if (messages.size() == 1) {
+            SpopMessage message = messages.get(0);
+            List<SpoePolicy> chain = chains.get(message.name());
+            if (chain == null) {
+                return Mono.just(unhandled(message));
+            }
+            return evaluate(chain, new PolicyRequest(message, engineId)).map(outcome -> outcome.actions(contract));
+        }
+        return Flux.fromIterable(messages)
+                .filter(message -> chains.containsKey(message.name()) || !unhandled(message).isEmpty())
+                .concatMap(message -> evaluate(chains.get(message.name()), new PolicyRequest(message, engineId)))
+                .collectList()
+                .map(this::merge);
+    }
+
+    /** Runs one message through a chain; the result never errors. */
+    public Mono<Outcome> evaluate(List<SpoePolicy> chain, PolicyRequest request) {
+        long start = System.nanoTime();
+        Accumulator accumulator = new Accumulator(request, start);
+        Mono<Outcome> outcome;
+        try {
+            outcome = step(chain, 0, accumulator);
+        }
+        catch (RuntimeException ex) {
+            outcome = Mono.error(ex);
+        }
+        return outcome
+                .timeout(deadline)
+                .onErrorResume(error -> Mono.just(accumulator.failure(error)))
+                .doOnNext(result -> listener.completed(request, result, System.nanoTime() - start));
+    }
+
+    private Mono<Outcome> step(List<SpoePolicy> chain, int from, Accumulator accumulator) {
+        for (int index = from; index < chain.size(); index++) {
+            SpoePolicy policy = chain.get(index);
+            accumulator.begin(policy);
+            if (policy instanceof SyncSpoePolicy sync && sync.inline()) {
+                if (accumulator.add(sync.decide(accumulator.request))) {
+                    return Mono.just(accumulator.outcome());
+                }
+                continue;
+            }
+            int next = index + 1;
+            Mono<Decision> decision = policy instanceof SyncSpoePolicy sync
+                    ? Mono.fromCallable(() -> sync.decide(accumulator.request)).subscribeOn(scheduler)
+                    : Mono.defer(() -> policy.evaluate(accumulator.request));
+            return decision
+                    .defaultIfEmpty(Decision.allow())
+                    .flatMap(result -> accumulator.add(result)
+                            ? Mono.just(accumulator.outcome())
+                            : step(chain, next, accumulator));
+        }
+        return Mono.just(accumulator.outcome());
+    }
+
+    private List<Action> merge(List<Outcome> outcomes) {
+        List<Action> actions = new ArrayList<>();
+        Outcome deciding = null;
+        for (Outcome outcome : outcomes) {
+            if (deciding == null || rank(outcome) > rank(deciding)) {
+                deciding = outcome;
+            }
+        }
+        if (deciding == null) {
+            return actions;
+        }
+        actions.addAll(deciding.actions(contract));
+        for (Outcome outcome : outcomes) {
+            if (outcome != deciding && !outcome.isError()) {
+                outcome.decision().variables().forEach((name, value) ->
+                        actions.add(Action.setVar(contract.scope(), name, value)));
+            }
+        }
+        return actions;
+    }
+
+    /** Deny outranks an error, which outranks allow: a known deny is never weakened. */
+    private static int rank(Outcome outcome) {
+        if (outcome.isError()) {
+            return 1;
+        }
+        return outcome.decision().denied() ? 2 : 0;
+    }
+
+    /** Logs a message no chain handles; always returns an empty list. */
+    private List<Action> unhandled(SpopMessage message) {
+        log.debug("No policy handles SPOE message '{}'", message.name());
+        return List.of();
+    }
+
+    /** Sequential state of one chain run; touched by one thread at a time, in order. */
+    private final class Accumulator {
+        final PolicyRequest request;
+        private final Map<String, io.spoepolicy.protocol.TypedValue> variables = new LinkedHashMap<>();
+        private String current;
+        private long stepStart;
+        private Decision deciding = Decision.allow();
+        private String decidingPolicy;
+
+        Accumulator(PolicyRequest request, long start) {
+            this.request = request;
+            this.stepStart = start;
+        }
+
+        void begin(SpoePolicy policy) {
+            current = policy.name();
+            stepStart = System.nanoTime();
+        }
+
+        /** Records a decision; true when it ends the chain. */
+        boolean add(Decision decision) {
+            if (decision == null) {
+                decision = Decision.allow();
+            }
+            listener.decided(request, current, decision, System.nanoTime() - stepStart);
+            variables.putAll(decision.variables());
+            if (decision.verdict() != Verdict.ALLOW) {
+                deciding = decision;
+                decidingPolicy = current;
+                return true;
+            }
+            return false;
+        }
+
+        Outcome outcome() {
+            Decision merged = new Decision(deciding.verdict(), deciding.status(), deciding.reason(), variables);
+            return Outcome.decided(merged, decidingPolicy);
+        }
+
+        Outcome failure(Throwable error) {
+            String kind;
+            if (error instanceof TimeoutException) {
+                kind = "timeout";
+            }
+            else if (error instanceof RejectedExecutionException) {
+                kind = "overloaded";
+            }
+            else {
+                kind = "policy-error";
+            }
+            if (kind.equals("policy-error")) {
+                log.warn("Policy '{}' failed on message '{}'", current, request.messageName(), error);
+            }
+            else {
+                log.debug("Policy '{}' gave no decision on message '{}': {}", current, request.messageName(), kind);
+            }
+            listener.failed(request, current, kind, error);
+            return Outcome.failed(kind, current);
+        }
+    }
+}

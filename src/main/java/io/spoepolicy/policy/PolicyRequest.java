@@ -1,0 +1,181 @@
+package io.spoepolicy.policy;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+import io.spoepolicy.protocol.SpopMessage;
+import io.spoepolicy.protocol.TypedValue;
+
+/**
+ * A typed, read-only view of one SPOE message handed to policies: generic accessors by argument
+ * name, and shortcuts for the default {@link CheckRequest} arguments. Safe to share between the
+ * policies of a chain, on any thread.
+ */
+public final class PolicyRequest {
+
+    private final SpopMessage message;
+    private final String engineId;
+
+    /** Parsed on first use; racing threads compute the same immutable value. */
+    private volatile RequestHeaders headers;
+
+    public PolicyRequest(SpopMessage message, String engineId) {
+        this.message = Objects.requireNonNull(message, "message");
+        this.engineId = engineId;
+    }
+
+    /** The SPOE message name, e.g. {@code check-request}. */
+    public String messageName() {
+        return message.name();
+    }
+
+    public SpopMessage message() {
+        return message;
+    }
+
+    /** The engine-id of the HAProxy process (or thread, on 2.x) that sent the message; may be null. */
+    public String engineId() {
+        return engineId;
+    }
+
+    public boolean has(String argument) {
+        return message.argument(argument) != null;
+    }
+
+    /** The raw typed value of an argument, or {@code null} when absent. */
+    public TypedValue value(String argument) {
+        return message.argument(argument);
+    }
+
+    /**
+     * An argument as text: STRING and BINARY decoded as UTF-8, integers, booleans and addresses in
+     * their usual text form; {@code null} when absent or NULL.
+     */
+    public String string(String argument) {
+        TypedValue value = message.argument(argument);
+        if (value instanceof TypedValue.StringValue s) {
+            return s.asString();
+        }
+        if (value instanceof TypedValue.BinaryValue b) {
+            return new String(b.array(), b.offset(), b.length(), StandardCharsets.UTF_8);
+        }
+        if (value instanceof TypedValue.IntValue i) {
+            return Long.toString(i.value());
+        }
+        if (value instanceof TypedValue.BoolValue b) {
+            return Boolean.toString(b.value());
+        }
+        if (value instanceof TypedValue.IpValue ip) {
+            return ip.address().getHostAddress();
+        }
+        return null;
+    }
+
+    /** The bytes of a STRING or BINARY argument (a copy), or {@code null}. */
+    public byte[] bytes(String argument) {
+        TypedValue value = message.argument(argument);
+        if (value instanceof TypedValue.StringValue s) {
+            return s.bytes();
+        }
+        if (value instanceof TypedValue.BinaryValue b) {
+            return b.bytes();
+        }
+        return null;
+    }
+
+    /** An integer argument of any integer type. */
+    public OptionalLong integer(String argument) {
+        return message.argument(argument) instanceof TypedValue.IntValue i
+                ? OptionalLong.of(i.value()) : OptionalLong.empty();
+    }
+
+    /** A boolean argument; absent or non-boolean reads as false. */
+    public boolean bool(String argument) {
+        return message.argument(argument) instanceof TypedValue.BoolValue b && b.value();
+    }
+
+    /**
+     * An address argument: an IPV4/IPV6 value, or a STRING holding a literal address (never
+     * resolved through DNS). {@code null} when absent or not an address.
+     */
+    public InetAddress address(String argument) {
+        TypedValue value = message.argument(argument);
+        if (value instanceof TypedValue.IpValue ip) {
+            return ip.address();
+        }
+        if (value instanceof TypedValue.StringValue s) {
+            return Addresses.parseLiteral(s.asString());
+        }
+        return null;
+    }
+
+    /** Headers decoded from a BINARY argument in {@code req.hdrs_bin} layout; empty when absent. */
+    public RequestHeaders headers(String argument) {
+        TypedValue value = message.argument(argument);
+        if (value instanceof TypedValue.BinaryValue b) {
+            return RequestHeaders.parse(b.array(), b.offset(), b.length());
+        }
+        if (value instanceof TypedValue.StringValue s) {
+            return RequestHeaders.parse(s.array(), s.offset(), s.length());
+        }
+        return RequestHeaders.empty();
+    }
+
+    // Shortcuts for the default check-request message.
+
+    /** The client address ({@code ip} argument), or {@code null}. */
+    public InetAddress clientIp() {
+        return address(CheckRequest.IP);
+    }
+
+    public String method() {
+        return string(CheckRequest.METHOD);
+    }
+
+    /** The raw path as HAProxy saw it (still percent-encoded). */
+    public String path() {
+        return string(CheckRequest.PATH);
+    }
+
+    /** The raw query string without '?', or {@code null} when the request had none. */
+    public String query() {
+        return string(CheckRequest.QUERY);
+    }
+
+    /** The request headers ({@code headers} argument), parsed once and cached. */
+    public RequestHeaders headers() {
+        RequestHeaders parsed = headers;
+        if (parsed == null) {
+            parsed = headers(CheckRequest.HEADERS);
+            headers = parsed;
+        }
+        return parsed;
+    }
+
+    /** The buffered request body ({@code body} argument), or an empty array. */
+    public byte[] body() {
+        byte[] body = bytes(CheckRequest.BODY);
+        return body == null ? new byte[0] : body;
+    }
+
+    @Override
+    public String toString() {
+        return "PolicyRequest[" + message.name() + ", " + message.arguments().size() + " args]";
+    }
+
+    /** Literal address parsing without any name lookup. */
+    static final class Addresses {
+        private Addresses() {
+        }
+
+        static InetAddress parseLiteral(String text) {
+            var parsed = new inet.ipaddr.IPAddressString(text.trim()).getAddress();
+            if (parsed == null || parsed.isPrefixed()) {
+                return null;
+            }
+            return parsed.toInetAddress();
+        }
+    }
+}

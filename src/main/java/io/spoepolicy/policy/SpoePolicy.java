@@ -1,0 +1,37 @@
+package io.spoepolicy.policy;
+
+import java.util.Set;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * A request policy: a Spring bean that receives SPOE messages and returns a decision.
+ *
+ * <p>Implement this interface for policies that are naturally asynchronous (a Redis call, a
+ * remote lookup): return a {@link Mono} and never block. For synchronous code implement
+ * {@link SyncSpoePolicy} instead, which the dispatcher runs on a bounded scheduler. Every policy
+ * bean in the context is picked up; the order comes from {@code spoe.policies.order}, then from
+ * {@link org.springframework.core.Ordered} / {@code @Order}.
+ *
+ * <p>Policies must be thread-safe: one instance serves every connection concurrently.
+ */
+public interface SpoePolicy {
+
+    /**
+     * A stable, short name (e.g. {@code ip-access}). It appears in the {@code policy} decision
+     * variable, in metrics and in configuration, so keep it low-cardinality and constant.
+     */
+    String name();
+
+    /** The SPOE message names this policy handles. */
+    default Set<String> messages() {
+        return Set.of(CheckRequest.MESSAGE);
+    }
+
+    /**
+     * Evaluates one message. The returned {@link Mono} must complete with a decision (empty means
+     * {@link Decision#allow()}); errors and overruns of the deadline are answered by the
+     * dispatcher with an error variable instead of a decision.
+     */
+    Mono<Decision> evaluate(PolicyRequest request);
+}
