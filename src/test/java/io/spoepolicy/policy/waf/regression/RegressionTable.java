@@ -109,7 +109,7 @@ final class RegressionTable {
                 .append(" | ").append(r.cases)
                 .append(" | ").append(r.applicable)
                 .append(" | ").append(b).append(r.passed).append(b)
-                .append(" | ").append(b).append(String.format(java.util.Locale.ROOT, "%.1f %%", 100 * r.passRate())).append(b)
+                .append(" | ").append(b).append(String.format(java.util.Locale.ROOT, "%.2f %%", Math.floor(10000 * r.passRate()) / 100)).append(b)
                 .append(" | ").append(r.failed)
                 .append(" | ").append(r.falsePositives)
                 .append(" | ").append(r.negativeFalsePositives).append(" / ").append(r.negativeCases)
