@@ -19,6 +19,8 @@ import java.util.List;
  */
 public final class RuleEvaluator {
 
+    private static final int LARGE_VALUE = 4096;
+
     private final RuleSet rules;
     private final boolean detectOnly;
 
@@ -100,6 +102,12 @@ public final class RuleEvaluator {
         for (Entry e : entries) {
             if (!target.selects(e.key()) || tx.excluded(starter, link, variable, e.key())) {
                 continue;
+            }
+            // Large values cost one linear regex scan each: check the budget between them too,
+            // so a rule over many big arguments cannot overrun it by much.
+            if (e.value().length() > LARGE_VALUE && tx.outOfTime()) {
+                tx.request().addCap(InspectionCap.TIME_BUDGET);
+                return matched;
             }
             String name = variable.isCollection() ? variable.name() + ":" + e.key() : variable.name();
             if (variable == Variable.MATCHED_VARS) {

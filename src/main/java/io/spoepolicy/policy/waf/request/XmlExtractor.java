@@ -15,12 +15,11 @@ final class XmlExtractor {
     static final String TEXT_KEY = "/*";
     static final String ATTRIBUTE_KEY = "//@*";
 
-    private static final XMLInputFactory FACTORY = newFactory();
-
     private XmlExtractor() {}
 
+    /** A factory per parse: StAX factories are not specified thread-safe, and XML bodies are rare. */
     private static XMLInputFactory newFactory() {
-        XMLInputFactory f = XMLInputFactory.newFactory();
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
         f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
@@ -30,7 +29,7 @@ final class XmlExtractor {
     static void parse(String body, List<Entry> out, int limit) {
         StringBuilder text = new StringBuilder();
         try {
-            XMLStreamReader r = FACTORY.createXMLStreamReader(new StringReader(body));
+            XMLStreamReader r = newFactory().createXMLStreamReader(new StringReader(body));
             while (r.hasNext()) {
                 int event = r.next();
                 if (event == XMLStreamReader.START_ELEMENT) {
