@@ -86,6 +86,28 @@ final class CrsRegressionRunner {
         return new CaseOutcome(c, status, null, negative, null, missing, unexpected);
     }
 
+    /**
+     * Why a case cannot apply whatever carries it: its assertions are about the web server or log
+     * text, its expectation is specific to Apache httpd, or its body exceeds what HAProxy buffers.
+     * {@code null} when it applies.
+     */
+    static String inapplicable(FtwCase c) {
+        String specific = SERVER_SPECIFIC.get(c.name());
+        if (specific != null) {
+            return specific;
+        }
+        for (FtwStage s : c.stages()) {
+            String reason = harnessReason(s);
+            if (reason != null) {
+                return reason;
+            }
+            if (RawHttpRequest.fromStage(s.input()).body().length > HAPROXY_BUFFER) {
+                return "body larger than the HAProxy buffer (tune.bufsize) that req.body can carry";
+            }
+        }
+        return null;
+    }
+
     /** Cases whose assertion is about the web server or log format, not WAF decisions. */
     private static String harnessReason(FtwStage s) {
         if (s.expectError()) {
