@@ -64,6 +64,12 @@ public final class AgentProcess implements AutoCloseable {
             command.add("--port=" + port);
         }
         command.addAll(appArgs);
+        return start(command, port, readyTimeout);
+    }
+
+    /** Runs {@code command} (which must make the agent listen on {@code port}) and waits until it accepts. */
+    public static AgentProcess start(List<String> command, int port, Duration readyTimeout)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("bench-agent-", ".log");
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -155,7 +161,7 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
