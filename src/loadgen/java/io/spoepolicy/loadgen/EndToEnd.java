@@ -29,6 +29,8 @@ public final class EndToEnd {
         Args args = new Args(argv);
         Duration duration = args.duration("duration", "10s", "measured time per scenario and round");
         Duration warmup = args.duration("warmup", "5s", "warm-up per scenario and round (not measured)");
+        Duration agentWarmup = args.duration("agent-warmup", "20s",
+                "once per agent before the rounds, so its JIT has compiled the hot path");
         int connections = args.integer("connections", 50, "wrk connections at full load");
         int rounds = args.integer("rounds", 2, "rounds; the median round is reported");
         boolean withDefault = !args.flag("skip-default", "skip the default-policy scenario");
@@ -56,6 +58,9 @@ public final class EndToEnd {
             try (HaproxyProcess haproxy = HaproxyProcess.start(work, ports)) {
                 check(haproxy);
                 Wrk wrk = new Wrk(work);
+                for (String frontend : agents.keySet()) {
+                    wrk.run(haproxy.url(frontend), 1, connections, agentWarmup, 0);
+                }
                 Map<String, List<Wrk.Report>> full = new LinkedHashMap<>();
                 Map<String, List<Double>> cpu = new LinkedHashMap<>();
                 for (int round = 1; round <= rounds; round++) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Start-up to ready of the packaged service: from spawning {@code java -jar} to the SPOP port
@@ -36,7 +37,7 @@ public final class Startup {
                 "-Dspring.context.exit=onRefresh", "-jar", jar.toString(), "--spoe.server.port=0", "--server.port=0"));
         Process process = new ProcessBuilder(training).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS) || !Files.isRegularFile(archive)) {
+        if (!process.waitFor(180, TimeUnit.SECONDS) || !Files.isRegularFile(archive)) {
             process.destroyForcibly();
             throw new IllegalStateException("CDS training run failed");
         }
