@@ -1,0 +1,75 @@
+package io.spoepolicy.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.spoepolicy.testsupport.FreePorts;
+import io.spoepolicy.testsupport.HaproxyProcess;
+import io.spoepolicy.testsupport.HttpLoad;
+import io.spoepolicy.testsupport.HttpOutcome;
+import io.spoepolicy.testsupport.QuickStart;
+import io.spoepolicy.testsupport.RequiresHaproxy;
+import io.spoepolicy.testsupport.ServerState;
+import io.spoepolicy.testsupport.SpoeLogLine;
+
+/** The quick-start configuration with no agent listening: what users get before the service is up. */
+@RequiresHaproxy
+class HaproxyWithoutAgentTest {
+
+    @Test
+    void failsOpenReportsTheErrorAndMarksTheAgentDown() {
+        int frontendPort = FreePorts.next();
+        int absentAgentPort = FreePorts.next();
+        try (HaproxyProcess haproxy = HaproxyProcess.start(
+                QuickStart.builder().frontendPort(frontendPort).agentPorts(absentAgentPort).build())) {
+
+            HttpOutcome response = HttpLoad.get(frontendPort, "/");
+
+            assertThat(response.status()).as("fail-open: %s", haproxy.logTail(20)).isEqualTo(200);
+            assertThat(response.header("x-policy-action")).isEmpty();
+            assertThat(response.header("x-policy-error")).hasValueSatisfying(
+                    error -> assertThat(Integer.parseInt(error)).isPositive());
+            List<SpoeLogLine> spoe = await().atMost(Duration.ofSeconds(5))
+                    .until(haproxy::spoeLogLines, lines -> !lines.isEmpty());
+            assertThat(spoe).allSatisfy(line -> {
+                assertThat(line.agent()).isEqualTo("spoe-policy-agent");
+                assertThat(line.name()).isEqualTo("on-frontend-http-request");
+                assertThat(line.status()).isNotZero();
+            });
+            assertThat(response.header("x-policy-error")).contains(String.valueOf(spoe.get(0).status()));
+            haproxy.awaitServerState("be_spoe_agents", "agent1", ServerState.DOWN, Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void failClosedRuleRejectsWith503() {
+        int frontendPort = FreePorts.next();
+        try (HaproxyProcess haproxy = HaproxyProcess.start(QuickStart.builder()
+                .frontendPort(frontendPort).agentPorts(FreePorts.next()).failClosed().build())) {
+
+            HttpOutcome response = HttpLoad.get(frontendPort, "/");
+
+            assertThat(response.status()).as(haproxy.logTail(20)).isEqualTo(503);
+            assertThat(response.header("x-policy-error")).isPresent();
+            assertThat(haproxy.spoeStatuses()).isNotEmpty().doesNotContain(0);
+        }
+    }
+
+    @Test
+    void runtimeApiAnswers() {
+        int frontendPort = FreePorts.next();
+        try (HaproxyProcess haproxy = HaproxyProcess.start(
+                QuickStart.builder().frontendPort(frontendPort).agentPorts(FreePorts.next()).build())) {
+
+            assertThat(haproxy.runtimeCommand("show info")).contains("Pid: " + haproxy.pid());
+            assertThat(haproxy.runtimeCommand("show servers state be_spoe_agents")).contains("agent1");
+            assertThat(haproxy.stats().row("fe_policy", "FRONTEND")).isPresent();
+            assertThat(haproxy.version().major()).isGreaterThanOrEqualTo(2);
+        }
+    }
+}
