@@ -112,10 +112,20 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Runs {@code jcmd PID args} and returns its output. */
     public String jcmd(String java, String... args) throws IOException, InterruptedException {
-        Path jcmd = Path.of(java).resolveSibling("jcmd");
+        return tool(java, "jcmd", List.of(Long.toString(process.pid())), args);
+    }
+
+    /** Runs {@code jstat OPTION PID} and returns its output. */
+    public String jstat(String java, String option) throws IOException, InterruptedException {
+        return tool(java, "jstat", List.of(option, Long.toString(process.pid())));
+    }
+
+    private String tool(String java, String name, List<String> before, String... args)
+            throws IOException, InterruptedException {
+        Path jcmd = Path.of(java).resolveSibling(name);
         List<String> command = new ArrayList<>();
         command.add(jcmd.toString());
-        command.add(Long.toString(process.pid()));
+        command.addAll(before);
         command.addAll(List.of(args));
         Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -238,10 +238,24 @@ public final class LoadGenerator {
             return;
         }
         agent.jcmd(java, "GC.run");
-        String heap = agent.jcmd(java, "GC.heap_info");
+        // Old-gen occupancy right after the full GC is the live set; the young generation
+        // refills within a second at full load, so the heap total would hide it.
+        String old = agent.jstat(java, "-gcold");
         String nmt = agent.jcmd(java, "VM.native_memory", "summary");
-        System.out.printf(Locale.ROOT, "memory %s: heap after full GC (= old gen) %s; NMT %s%n", when, heapUsed(heap),
-                nmtLine(nmt, "Other") + ", " + nmtLine(nmt, "Total"));
+        System.out.printf(Locale.ROOT, "memory %s: old gen after full GC %s KB (jstat -gcold: %s); NMT %s%n", when,
+                oldUsed(old), old.trim().replaceAll("\\s+", " "), nmtLine(nmt, "Other") + ", " + nmtLine(nmt, "Total"));
+    }
+
+    /** The OU column of {@code jstat -gcold}. */
+    private static String oldUsed(String jstat) {
+        String[] lines = jstat.trim().split("\n");
+        if (lines.length < 2) {
+            return "?";
+        }
+        List<String> header = List.of(lines[0].trim().split("\\s+"));
+        String[] values = lines[lines.length - 1].trim().split("\\s+");
+        int index = header.indexOf("OU");
+        return index >= 0 && index < values.length ? values[index] : "?";
     }
 
     private static String heapUsed(String heapInfo) {
