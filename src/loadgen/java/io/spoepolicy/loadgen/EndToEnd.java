@@ -63,7 +63,9 @@ public final class EndToEnd {
                 }
                 Map<String, List<Wrk.Report>> full = new LinkedHashMap<>();
                 Map<String, List<Double>> cpu = new LinkedHashMap<>();
+                Map<String, List<Double>> ratios = new LinkedHashMap<>();
                 for (int round = 1; round <= rounds; round++) {
+                    Map<String, Double> rates = new LinkedHashMap<>();
                     for (String frontend : haproxy.frontends()) {
                         wrk.run(haproxy.url(frontend), 1, connections, warmup, 0);
                         AgentProcess agent = agents.get(frontend);
@@ -74,10 +76,19 @@ public final class EndToEnd {
                         full.computeIfAbsent(frontend, key -> new ArrayList<>()).add(report);
                         double agentUs = agent == null ? 0 : (agent.cpuNanos() - cpu0) / 1e3 / report.requests();
                         double haproxyUs = (ProcCpu.nanos(haproxy.pid()) - haproxyCpu0) / 1e3 / report.requests();
-                        cpu.computeIfAbsent(frontend, key -> new ArrayList<>()).add(agentUs);
-                        System.out.printf(Locale.ROOT, "round %d %-9s %s  haproxy %.1f us/req%s  (load %s)%n", round,
-                                frontend, report.line(), haproxyUs,
-                                agent == null ? "" : String.format(Locale.ROOT, ", agent %.1f us/req", agentUs), load);
+                        // CPU of the whole request path (HAProxy + agent + wrk): on two shared cores the
+                        // capacity is 2 cores divided by it, whatever else the machine is doing.
+                        double pathUs = haproxyUs + agentUs + report.cpuUsPerRequest();
+                        cpu.computeIfAbsent(frontend, key -> new ArrayList<>()).add(pathUs);
+                        rates.put(frontend, report.rate());
+                        System.out.printf(Locale.ROOT, "round %d %-9s %s  CPU us/req: haproxy %.1f, agent %.1f, "
+                                + "wrk %.1f, total %.1f  (load %s)%n", round, frontend, report.line(), haproxyUs,
+                                agentUs, report.cpuUsPerRequest(), pathUs, load);
+                    }
+                    // Paired within the round: the frontends ran back to back under similar load.
+                    for (String frontend : rates.keySet()) {
+                        ratios.computeIfAbsent(frontend, key -> new ArrayList<>())
+                                .add(rates.get(frontend) / rates.get("noop"));
                     }
                 }
                 System.out.println();
@@ -90,6 +101,14 @@ public final class EndToEnd {
                 median.forEach((frontend, report) -> System.out.printf(Locale.ROOT,
                         "  %-9s %s  vs direct %.2f  vs noop %.2f%n", frontend, report.line(), report.rate() / directRate,
                         report.rate() / noopRate));
+                System.out.println("per-round ratio to noop (median), and CPU per request of the whole path (median):");
+                for (String frontend : median.keySet()) {
+                    double pathCpu = medianOf(cpu.get(frontend));
+                    System.out.printf(Locale.ROOT, "  %-9s ratio %.2f %s  CPU %.1f us/req, CPU-bound capacity on 2 cores "
+                            + "%.0f req/s, capacity ratio to noop %.2f%n", frontend, medianOf(ratios.get(frontend)),
+                            ratios.get(frontend).stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
+                            pathCpu, 2e6 / pathCpu, medianOf(cpu.get("noop")) / pathCpu);
+                }
 
                 double target = median.get("allow-all").rate() / 2;
                 int halfConnections = Math.max(1, (int) Math.round(target * (delayMs + 0.2) / 1000));
@@ -107,10 +126,11 @@ public final class EndToEnd {
                         half.get("allow-all").p99() - half.get("noop").p99(),
                         half.get("noop").p99() - half.get("direct").p99());
                 System.out.printf(Locale.ROOT, "RESULT direct=%.0f noop=%.0f allowAll=%.0f default=%.0f "
-                        + "ratioAllowAllVsNoop=%.3f halfP99AddedVsDirectUs=%.0f halfP99AddedVsNoopUs=%.0f load=%s%n",
+                        + "pairedRatioAllowAllVsNoop=%.3f capacityRatio=%.3f halfP99AddedVsDirectUs=%.0f "
+                        + "halfP99AddedVsNoopUs=%.0f load=%s%n",
                         directRate, noopRate, median.get("allow-all").rate(),
                         median.containsKey("default") ? median.get("default").rate() : Double.NaN,
-                        median.get("allow-all").rate() / noopRate,
+                        medianOf(ratios.get("allow-all")), medianOf(cpu.get("noop")) / medianOf(cpu.get("allow-all")),
                         half.get("allow-all").p99() - half.get("direct").p99(),
                         half.get("allow-all").p99() - half.get("noop").p99(), ProcCpu.loadAverage());
             }
@@ -152,6 +172,12 @@ public final class EndToEnd {
             }
         }
         System.out.println("check: every frontend answers 200, SPOE frontends with x-policy-action: allow");
+    }
+
+    private static double medianOf(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
     }
 
     private static Wrk.Report median(List<Wrk.Report> reports) {

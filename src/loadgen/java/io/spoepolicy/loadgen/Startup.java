@@ -56,7 +56,12 @@ public final class Startup {
                         "--spoe.server.port=" + port, "--server.port=0"));
                 try (AgentProcess agent = AgentProcess.start(command, port, Duration.ofSeconds(180))) {
                     times.add(agent.startup().toMillis());
+                    // Spring logs "Started ..." just after the listener binds: wait for it, bounded.
                     String line = agent.logLine("Started ");
+                    for (int wait = 0; line == null && wait < 100; wait++) {
+                        Thread.sleep(100);
+                        line = agent.logLine("Started ");
+                    }
                     spring = line == null ? "" : line.substring(line.indexOf("Started "));
                 }
             }

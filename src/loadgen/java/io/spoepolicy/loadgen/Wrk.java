@@ -19,6 +19,7 @@ final class Wrk {
     private static final Pattern RATE = Pattern.compile("^Requests/sec:\\s+([0-9.]+)");
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
     private static final Pattern ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+    private static final Pattern TIMES = Pattern.compile("^(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s$");
     private static final Pattern TOTAL = Pattern.compile("^\\s*(\\d+) requests in");
 
     private final Path script;
@@ -39,7 +40,13 @@ final class Wrk {
 
     /** One report: requests/s and latency percentiles in microseconds. */
     record Report(double rate, long requests, double p50, double p75, double p90, double p99, long non2xx,
-            long socketErrors) {
+            long socketErrors, double cpuSeconds) {
+
+        /** wrk's CPU time per request, in microseconds. */
+        double cpuUsPerRequest() {
+            return requests == 0 ? 0 : cpuSeconds * 1e6 / requests;
+        }
+
         String line() {
             return String.format(Locale.ROOT, "%9.0f req/s  p50 %6.0f  p75 %6.0f  p90 %6.0f  p99 %6.0f us%s", rate, p50,
                     p75, p90, p99, non2xx + socketErrors > 0 ? "  (non-2xx " + non2xx + ", socket errors "
@@ -53,7 +60,9 @@ final class Wrk {
      */
     Report run(String url, int threads, int connections, Duration duration, int delayMs) throws IOException,
             InterruptedException {
-        List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections,
+        // Through bash so that "times" reports wrk's own CPU time once it has exited.
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\"; times", "wrk", "-t" + threads,
+                "-c" + connections,
                 "-d" + duration.toSeconds() + "s", "--latency", "--timeout", "5s"));
         for (String[] header : Messages.TYPICAL_HEADERS) {
             if (!header[0].equals("host") && !header[0].equals("connection")) {
@@ -123,6 +132,18 @@ final class Wrk {
         if (rate < 0) {
             throw new IllegalStateException("unexpected wrk output:\n" + output);
         }
-        return new Report(rate, requests, percentiles[0], percentiles[1], percentiles[2], percentiles[3], non2xx, errors);
+        return new Report(rate, requests, percentiles[0], percentiles[1], percentiles[2], percentiles[3], non2xx, errors,
+                childCpu(output));
+    }
+
+    /** The children's line of bash's {@code times}: "0m1.234s 0m0.567s" (user, system). */
+    private static double childCpu(String output) {
+        String[] lines = output.trim().split("\n");
+        Matcher m = TIMES.matcher(lines[lines.length - 1]);
+        if (!m.find()) {
+            return 0;
+        }
+        return Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2)) + Long.parseLong(m.group(3)) * 60
+                + Double.parseDouble(m.group(4));
     }
 }
