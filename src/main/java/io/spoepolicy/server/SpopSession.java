@@ -20,6 +20,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 import io.spoepolicy.protocol.Action;
@@ -375,12 +376,30 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         catch (RuntimeException ex) {
             actions = Mono.error(ex);
         }
+        if (actions instanceof Fuseable.ScalarCallable<?> ready) {
+            // Decided already (inline policies): answer without subscribing an operator chain.
+            completed(pending, readyActions(ready));
+            return;
+        }
         actions.defaultIfEmpty(List.of())
                 .onErrorResume(error -> {
                     log.warn("Connection {}: NOTIFY handler failed", id, error);
                     return Mono.just(handler.failureActions(error));
                 })
                 .subscribe(result -> completed(pending, result));
+    }
+
+    /** The value of a completed scalar, with the same empty and error handling as the reactive path. */
+    @SuppressWarnings("unchecked")
+    private List<Action> readyActions(Fuseable.ScalarCallable<?> ready) {
+        try {
+            List<Action> value = ((Fuseable.ScalarCallable<List<Action>>) ready).call();
+            return value == null ? List.of() : value;
+        }
+        catch (Exception error) {
+            log.warn("Connection {}: NOTIFY handler failed", id, error);
+            return handler.failureActions(error);
+        }
     }
 
     private void completed(Pending pending, List<Action> actions) {
