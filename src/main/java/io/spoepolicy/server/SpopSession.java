@@ -79,6 +79,8 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private boolean inReadLoop;
     private boolean flushPending;
     private long lastActivityNanos = System.nanoTime();
+    /** Type of the last frame header decoded: a NOTIFY decoded right after a fragment was fragmented. */
+    private int lastFrameType = -1;
     private OutboundFrame.AgentDisconnect pendingDisconnect;
     private CloseReason closeReason;
     private ScheduledFuture<?> timer;
@@ -101,7 +103,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         // Until the HELLO, only the agent's own size is accepted: a HELLO is tiny.
         this.decoder = new SpopFrameDecoder(settings.maxFrameSize(), settings.maxMessagesPerFrame(),
                 settings.maxReassembledSize());
-        this.decoder.frameMeter(observer::frameReceived);
+        this.decoder.frameMeter(this::frameDecoded);
     }
 
     /** The frame decoder to install in front of this handler. */
@@ -138,6 +140,12 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     }
 
     // ---------------------------------------------------------------- connection events
+
+    /** Called by the decoder before it decodes each frame, so before the frame is dispatched. */
+    private void frameDecoded(int type, int bytes) {
+        lastFrameType = type;
+        observer.frameReceived(type, bytes);
+    }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -342,6 +350,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             protocolError(SpopStatus.INVALID_FRAME, "NOTIFY before the handshake");
             return;
         }
+        if (lastFrameType == FrameType.UNSET.id()) {
+            observer.fragmentedNotifyReceived();
+        }
         Pending pending = new Pending(notify, System.nanoTime());
         if (waiting.isEmpty() && limiter.tryAcquire()) {
             start(pending);
@@ -390,7 +401,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             InboundFrame.Notify notify = pending.frame;
             send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)));
             lastActivityNanos = System.nanoTime();
-            observer.notifyAcknowledged(this, lastActivityNanos - pending.receivedNanos);
+            observer.notifyAcknowledged(this, notify, lastActivityNanos - pending.receivedNanos);
         }
         if (state == SessionState.PROCESSING) {
             resumeReadingIfBelowLimits();
@@ -477,6 +488,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private void onHaproxyDisconnect(InboundFrame.HaproxyDisconnect disconnect) {
         log.debug("Connection {}: HAProxy disconnects with status {} ({})", id, disconnect.statusCode(),
                 disconnect.message());
+        observer.disconnectReceived(SpopStatus.fromCode(disconnect.statusCode()));
         // HAProxy ignores anything but our DISCONNECT from now on: pending ACKs are dropped.
         closeReason = CloseReason.HAPROXY_DISCONNECT;
         waiting.clear();
