@@ -92,7 +92,9 @@ class HelmChartTest {
         assertThat(pod.list("volumes")).anySatisfy(volume -> assertThat(volume.text("secret.secretName"))
                 .isEqualTo("spoe-api-keys"));
 
-        Node yaml = new Node(RenderedConfig.of(manifests.get("ConfigMap")).yaml(), "application.yml");
+        // By name: with dashboards enabled the chart renders a second ConfigMap.
+        Node configMap = manifests.get("ConfigMap", manifests.get("Deployment").text("metadata.name"));
+        Node yaml = new Node(RenderedConfig.of(configMap).yaml(), "application.yml");
         assertThat(yaml.text("spring.config.import")).isEqualTo("optional:configtree:/etc/spoe-policy-service/secrets/*/");
         assertThat(yaml.text("spring.data.redis.host")).isEqualTo("redis-master.redis.svc.cluster.local");
         assertThat(yaml.integer("spring.data.redis.port")).isEqualTo(6380);
