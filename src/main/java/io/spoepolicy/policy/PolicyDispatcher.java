@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 import io.spoepolicy.protocol.Action;
+import io.spoepolicy.protocol.PeerStrings;
 import io.spoepolicy.protocol.SpopMessage;
 
 /**
@@ -213,7 +214,7 @@ public final class PolicyDispatcher {
 
     /** Logs a message no chain handles; always returns an empty list. */
     private List<Action> unhandled(SpopMessage message) {
-        log.debug("No policy handles SPOE message '{}'", message.name());
+        log.debug("No policy handles SPOE message '{}'", PeerStrings.printable(message.name()));
         return List.of();
     }
 

@@ -28,6 +28,7 @@ import io.spoepolicy.protocol.Action;
 import io.spoepolicy.protocol.FrameType;
 import io.spoepolicy.protocol.InboundFrame;
 import io.spoepolicy.protocol.OutboundFrame;
+import io.spoepolicy.protocol.PeerStrings;
 import io.spoepolicy.protocol.SpopFrameDecoder;
 import io.spoepolicy.protocol.SpopFrameEncoder;
 import io.spoepolicy.protocol.SpopProtocolException;
@@ -540,7 +541,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
 
     private void onHaproxyDisconnect(InboundFrame.HaproxyDisconnect disconnect) {
         log.debug("Connection {}: HAProxy disconnects with status {} ({})", id, disconnect.statusCode(),
-                disconnect.message());
+                PeerStrings.printable(disconnect.message()));
         observer.disconnectReceived(SpopStatus.fromCode(disconnect.statusCode()));
         // HAProxy ignores anything but our DISCONNECT from now on: pending ACKs are dropped.
         closeReason = CloseReason.HAPROXY_DISCONNECT;
