@@ -2,9 +2,13 @@ package io.spoepolicy.policy.access;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import io.spoepolicy.policy.Decision;
+import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SyncSpoePolicy;
 import io.spoepolicy.policy.scope.Scope;
@@ -18,7 +22,7 @@ import io.spoepolicy.policy.settings.PolicyConfigurationException;
  * limits …) are skipped for it. Scopes give other rules to some hosts or paths. A lookup is a trie
  * walk of at most 128 steps, so it runs inline on the event loop.
  */
-public final class IpAccessPolicy implements SyncSpoePolicy {
+public final class IpAccessPolicy implements SyncSpoePolicy, DescribedPolicy {
 
     public static final String NAME = "ip-access";
     static final String PREFIX = "spoe.policies.ip-access";
@@ -83,5 +87,18 @@ public final class IpAccessPolicy implements SyncSpoePolicy {
     /** The list files this policy read, for change detection. */
     public List<Path> files() {
         return List.copyOf(files);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("argument", properties.argument());
+        summary.put("denyNetworks", properties.deny().size());
+        summary.put("allowNetworks", properties.allow().size());
+        summary.put("trustedNetworks", properties.trusted().size());
+        summary.put("scopes", properties.scopes().size());
+        summary.put("defaultAction", properties.defaultAction().name().toLowerCase(Locale.ROOT));
+        summary.put("denyStatus", properties.denyStatus());
+        return summary;
     }
 }
