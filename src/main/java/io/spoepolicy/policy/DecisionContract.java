@@ -33,6 +33,40 @@ public record DecisionContract(VarScope scope) {
      */
     public static final String AGENT_ERROR = "agent_error";
 
+    // Detect-only reporting: a policy in detect-only mode never denies; when it would have, the
+    // decision stays "allow" and these say what would have happened.
+
+    /** Name of the detect-only policy that would have denied (the last one, when several would). */
+    public static final String DETECT_POLICY = "detect_policy";
+    /** The reason it would have denied with. */
+    public static final String DETECT_REASON = "detect_reason";
+    /** The status it would have denied with. */
+    public static final String DETECT_STATUS = "detect_status";
+
+    // Per-family variables.
+
+    /** Authenticated identity: the JWT subject or the API key's id. */
+    public static final String USER = "user";
+    /** Space-separated scopes of the authenticated identity. */
+    public static final String SCOPES = "scopes";
+    /** Ready-made {@code WWW-Authenticate} value for a 401 (or a 403 for missing scopes). */
+    public static final String WWW_AUTHENTICATE = "www_authenticate";
+    /** Requests the rate limit allows at once (the bucket's capacity). */
+    public static final String RATELIMIT_LIMIT = "ratelimit_limit";
+    /** Requests left right now. */
+    public static final String RATELIMIT_REMAINING = "ratelimit_remaining";
+    /** Seconds until the bucket is full again. */
+    public static final String RATELIMIT_RESET = "ratelimit_reset";
+    /** Seconds until the next request will be allowed; set with a 429. */
+    public static final String RATELIMIT_RETRY_AFTER = "ratelimit_retry_after";
+    /** {@code RateLimit-Policy} value, e.g. {@code 100;w=60}. */
+    public static final String RATELIMIT_POLICY = "ratelimit_policy";
+    /**
+     * Set when the shared (Redis) store could not decide and the configured fallback did:
+     * {@code fail-open}, {@code fail-closed} or {@code local}.
+     */
+    public static final String RATELIMIT_FALLBACK = "ratelimit_fallback";
+
     /**
      * A variable HAProxy never registers: unsetting it is a harmless action, used so that no ACK
      * is ever empty (early 3.1.x releases stalled on empty ACKs until the processing timeout).

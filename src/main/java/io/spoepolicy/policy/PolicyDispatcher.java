@@ -2,11 +2,14 @@ package io.spoepolicy.policy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +35,7 @@ public final class PolicyDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyDispatcher.class);
 
-    private final Map<String, List<SpoePolicy>> chains;
+    private final Supplier<Map<String, List<SpoePolicy>>> chains;
     private final DecisionContract contract;
     private final Scheduler scheduler;
     private final Duration deadline;
@@ -40,18 +43,38 @@ public final class PolicyDispatcher {
 
     public PolicyDispatcher(Map<String, List<SpoePolicy>> chains, DecisionContract contract,
             Scheduler scheduler, Duration deadline, PolicyListener listener) {
-        Map<String, List<SpoePolicy>> copy = new LinkedHashMap<>();
-        chains.forEach((message, policies) -> copy.put(message, List.copyOf(policies)));
-        this.chains = Map.copyOf(copy);
+        Map<String, List<SpoePolicy>> fixed = copyOf(chains);
+        this.chains = () -> fixed;
         this.contract = contract;
         this.scheduler = scheduler;
         this.deadline = deadline;
         this.listener = listener;
     }
 
-    /** The policy chains by message name, in evaluation order. */
+    /**
+     * A dispatcher whose chains can be replaced at runtime (policy configuration reload): each
+     * NOTIFY reads the supplier once, so all its messages, and every policy of a chain, see the
+     * same generation. The supplier must be cheap (a volatile read) and return immutable maps.
+     */
+    public PolicyDispatcher(Supplier<Map<String, List<SpoePolicy>>> chains, DecisionContract contract,
+            Scheduler scheduler, Duration deadline, PolicyListener listener) {
+        this.chains = Objects.requireNonNull(chains, "chains");
+        this.contract = contract;
+        this.scheduler = scheduler;
+        this.deadline = deadline;
+        this.listener = listener;
+    }
+
+    /** An immutable copy of chains by message name, suitable for the supplier constructor. */
+    public static Map<String, List<SpoePolicy>> copyOf(Map<String, List<SpoePolicy>> chains) {
+        Map<String, List<SpoePolicy>> copy = new LinkedHashMap<>();
+        chains.forEach((message, policies) -> copy.put(message, List.copyOf(policies)));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** The current policy chains by message name, in evaluation order. */
     public Map<String, List<SpoePolicy>> chains() {
-        return chains;
+        return chains.get();
     }
 
     public DecisionContract contract() {
@@ -60,6 +83,7 @@ public final class PolicyDispatcher {
 
     /** Decides every message of one NOTIFY; the actions are ready to go into its ACK. */
     public Mono<List<Action>> dispatch(List<SpopMessage> messages, String engineId) {
+        Map<String, List<SpoePolicy>> chains = this.chains.get();
         if (messages.size() == 1) {
             SpopMessage message = messages.get(0);
             List<SpoePolicy> chain = chains.get(message.name());

@@ -47,6 +47,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
 
     private static final String VERSION = "2.0";
 
+    /** Delay that makes the event loop poll the socket again before a drain disconnect. */
+    private static final long READ_PASS_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
     private final long id;
     private final SessionSettings settings;
     private final SpopFrameDecoder decoder;
@@ -82,6 +85,10 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private CloseReason closeReason;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> idleCheck;
+    /** Set at the drain deadline: disconnect at the first moment nothing is in flight. */
+    private long closeWhenIdleNanos = -1;
+    private ScheduledFuture<?> idleCloseCheck;
+    private ScheduledFuture<?> quietCloseCheck;
 
     SpopSession(long id, SessionSettings settings, NotifyHandler handler, InflightLimiter limiter,
             SessionRegistry registry, SessionObserver observer, DrainSignal drain) {
@@ -226,10 +233,12 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         state = SessionState.CLOSED;
         cancel(timer);
         cancel(idleCheck);
+        cancel(idleCloseCheck);
+        cancel(quietCloseCheck);
         waiting.clear();
-        registry.remove(this);
         CloseReason reason = closeReason != null ? closeReason
                 : previous == SessionState.HEALTHCHECK ? CloseReason.HEALTHCHECK : CloseReason.PEER_CLOSED;
+        registry.remove(this, reason);
         if (reason == CloseReason.PEER_CLOSED && inFlight > 0) {
             log.info("Connection {} from {} closed by HAProxy with {} NOTIFY(s) in flight", id, peer(), inFlight);
         }
@@ -396,6 +405,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         }
         if (state == SessionState.PROCESSING) {
             resumeReadingIfBelowLimits();
+            closeIfIdleAfterDeadline();
         }
         else if (pendingDisconnect != null && inFlight == 0 && waiting.isEmpty()) {
             OutboundFrame.AgentDisconnect frame = pendingDisconnect;
@@ -521,6 +531,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         state = SessionState.CLOSING;
         cancel(timer);
         cancel(idleCheck);
+        cancel(idleCloseCheck);
         observer.disconnectSent(frame.statusCode() == 0 ? SpopStatus.NORMAL : SpopStatus.fromCode(frame.statusCode()));
         ByteBuf buffer = encoder.encode(frame, channel.alloc());
         framesOut++;
@@ -552,13 +563,12 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     void closeIfQuiet(long quietNanos) {
         onLoop(() -> {
             switch (state) {
-                case HANDSHAKING, HEALTHCHECK -> closeNow(CloseReason.AGENT_DRAINED);
+                // A handshaking connection is left alone: HAProxy opened it because it has work
+                // for it (a stopping 2.x worker cannot replace it), and the hello timeout bounds it.
+                case HEALTHCHECK -> closeNow(CloseReason.HEALTHCHECK);
                 case PROCESSING -> {
-                    boolean quiet = inFlight == 0 && waiting.isEmpty() && !decoder.reassembling()
-                            && System.nanoTime() - lastActivityNanos >= quietNanos;
-                    if (quiet) {
-                        closeReason = CloseReason.AGENT_DRAINED;
-                        disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
+                    if (idle() && System.nanoTime() - lastActivityNanos >= quietNanos) {
+                        disconnectAfterReadPass(CloseReason.AGENT_DRAINED);
                     }
                 }
                 default -> {
@@ -567,7 +577,80 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         });
     }
 
-    /** Closes whatever state the session is in; the drain deadline passed. */
+    /**
+     * The drain deadline passed while this session was still open: disconnect gracefully at the
+     * first moment it has nothing in flight and has been silent for {@code gapNanos} (short, so a
+     * busy HAProxy 2.x connection still finds such a moment, yet never right after an ACK), instead
+     * of cutting NOTIFYs that are being processed. NOTIFYs arriving meanwhile are still answered.
+     * {@link #forceClose()} bounds it.
+     */
+    void closeWhenIdle(long gapNanos) {
+        onLoop(() -> {
+            switch (state) {
+                case HANDSHAKING, HEALTHCHECK -> closeNow(CloseReason.DRAIN_DEADLINE);
+                case PROCESSING -> {
+                    closeWhenIdleNanos = gapNanos;
+                    closeIfIdleAfterDeadline();
+                }
+                default -> {
+                }
+            }
+        });
+    }
+
+    private void closeIfIdleAfterDeadline() {
+        if (closeWhenIdleNanos < 0 || state != SessionState.PROCESSING) {
+            return;
+        }
+        cancel(idleCloseCheck);
+        idleCloseCheck = null;
+        if (!idle()) {
+            // The last ACK of this batch calls back here.
+            return;
+        }
+        long silent = System.nanoTime() - lastActivityNanos;
+        if (silent >= closeWhenIdleNanos) {
+            disconnectAfterReadPass(CloseReason.DRAIN_DEADLINE);
+        }
+        else {
+            idleCloseCheck = channel.eventLoop().schedule(this::closeIfIdleAfterDeadline,
+                    closeWhenIdleNanos - silent, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private boolean idle() {
+        return inFlight == 0 && waiting.isEmpty() && !decoder.reassembling();
+    }
+
+    /**
+     * Sends the drain's AGENT-DISCONNECT unless something arrives first. The decision that a
+     * connection is idle is taken in a task, and a NOTIFY may already sit unread in the socket
+     * then (HAProxy wrote it, this event loop has not polled since): it would be lost. So the
+     * disconnect waits for one more poll of the socket; any frame read meanwhile cancels it and
+     * the next check starts over.
+     */
+    private void disconnectAfterReadPass(CloseReason reason) {
+        if (quietCloseCheck != null) {
+            return;
+        }
+        long seen = lastActivityNanos;
+        quietCloseCheck = channel.eventLoop().schedule(() -> {
+            quietCloseCheck = null;
+            if (state == SessionState.PROCESSING && lastActivityNanos == seen && idle()) {
+                closeReason = reason;
+                disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
+            }
+            else if (reason == CloseReason.DRAIN_DEADLINE) {
+                closeIfIdleAfterDeadline();
+            }
+        }, READ_PASS_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Closes whatever state the session is in; the drain deadline passed. Returns at once; the
+     * NOTIFYs still in flight then are lost and were counted by the caller through
+     * {@link #inFlight()}.
+     */
     void forceClose() {
         onLoop(() -> {
             if (state == SessionState.CLOSED) {
