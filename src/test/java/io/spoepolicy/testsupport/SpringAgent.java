@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.spoepolicy.SpoePolicyApplication;
@@ -57,6 +56,7 @@ public final class SpringAgent implements AutoCloseable {
                 "spoe.server.host=127.0.0.1",
                 "spoe.server.port=" + port,
                 "server.port=0",
+                "management.server.port=0",
                 "spring.main.register-shutdown-hook=false",
                 "spring.jmx.enabled=false"));
         properties.addAll(extraProperties);
@@ -70,7 +70,7 @@ public final class SpringAgent implements AutoCloseable {
                 }
             }
         };
-        context = new SpringApplicationBuilder(SpoePolicyApplication.class)
+        context = new SpringApplicationBuilder(SpoePolicyApplication.class, IsolatedReactorResources.class)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("engineIdRecorder", engineRecorder))
@@ -113,9 +113,9 @@ public final class SpringAgent implements AutoCloseable {
         return port;
     }
 
-    /** The HTTP (Actuator) port of the running instance. */
+    /** The Actuator (management) port of the running instance. */
     public int httpPort() {
-        return ((WebServerApplicationContext) context).getWebServer().getPort();
+        return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
     }
 
     public String name() {
