@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.spoepolicy.SpoePolicyApplication;
@@ -113,9 +114,15 @@ public final class SpringAgent implements AutoCloseable {
         return port;
     }
 
-    /** The Actuator (management) port of the running instance. */
+    /** The HTTP port of the running instance. */
     public int httpPort() {
-        return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** The Actuator port (probes, scrape): the management server's, or the HTTP port without one. */
+    public int managementPort() {
+        Integer port = context.getEnvironment().getProperty("local.management.port", Integer.class);
+        return port != null ? port : httpPort();
     }
 
     public String name() {
