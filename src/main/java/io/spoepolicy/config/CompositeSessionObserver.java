@@ -2,6 +2,7 @@ package io.spoepolicy.config;
 
 import java.util.List;
 
+import io.spoepolicy.protocol.InboundFrame;
 import io.spoepolicy.protocol.SpopStatus;
 import io.spoepolicy.server.CloseReason;
 import io.spoepolicy.server.SessionContext;
@@ -60,6 +61,20 @@ final class CompositeSessionObserver implements SessionObserver {
     }
 
     @Override
+    public void notifyAcknowledged(SessionContext session, InboundFrame.Notify notify, long nanos) {
+        for (SessionObserver observer : observers) {
+            observer.notifyAcknowledged(session, notify, nanos);
+        }
+    }
+
+    @Override
+    public void fragmentedNotifyReceived() {
+        for (SessionObserver observer : observers) {
+            observer.fragmentedNotifyReceived();
+        }
+    }
+
+    @Override
     public void fragmentDropped(boolean rejectedBySize) {
         for (SessionObserver observer : observers) {
             observer.fragmentDropped(rejectedBySize);
@@ -77,6 +92,13 @@ final class CompositeSessionObserver implements SessionObserver {
     public void disconnectSent(SpopStatus status) {
         for (SessionObserver observer : observers) {
             observer.disconnectSent(status);
+        }
+    }
+
+    @Override
+    public void disconnectReceived(SpopStatus status) {
+        for (SessionObserver observer : observers) {
+            observer.disconnectReceived(status);
         }
     }
 }

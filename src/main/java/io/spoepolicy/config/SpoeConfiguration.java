@@ -17,6 +17,7 @@ import org.springframework.core.env.Environment;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import io.spoepolicy.config.policies.ActivePolicies;
 import io.spoepolicy.policy.DecisionContract;
 import io.spoepolicy.policy.PolicyDispatcher;
 import io.spoepolicy.policy.PolicyListener;
@@ -54,12 +55,13 @@ public class SpoeConfiguration {
     }
 
     @Bean
-    PolicyDispatcher policyDispatcher(ObjectProvider<SpoePolicy> policies, SpoePolicyProperties properties,
+    PolicyDispatcher policyDispatcher(ActivePolicies activePolicies, SpoePolicyProperties properties,
             DecisionContract contract, Scheduler spoePolicyScheduler, ObjectProvider<PolicyListener> listeners) {
         List<PolicyListener> all = listeners.orderedStream().toList();
         PolicyListener listener = all.isEmpty() ? PolicyListener.NONE : new CompositePolicyListener(all);
-        return new PolicyDispatcher(chains(policies.orderedStream().toList(), properties.order()), contract,
-                spoePolicyScheduler, properties.deadline(), listener);
+        // Chains come from the active policy generation (config/policies), which a reload replaces.
+        return new PolicyDispatcher(activePolicies::chains, contract, spoePolicyScheduler, properties.deadline(),
+                listener);
     }
 
     /** Chains by message name: policies named in {@code order} first, in that order, then the rest. */

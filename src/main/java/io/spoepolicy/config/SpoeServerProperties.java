@@ -83,22 +83,37 @@ public record SpoeServerProperties(
 
     /**
      * @param window after shutdown starts, keep serving new connections and NOTIFYs this long while
-     *        health checks are refused, so HAProxy marks the agent DOWN (≥ inter × fall)
-     * @param quietPeriod a connection is closed only after nothing was received or sent on it
-     *        for this long (never right after its last ACK)
-     * @param linger after AGENT-DISCONNECT, wait this long for HAProxy to close before closing
-     * @param deadline the whole drain, window included, ends at the latest after this long;
-     *        busy connections left then are closed and counted
+     *        health checks are refused, so HAProxy marks the agent DOWN (≥ inter × fall, plus the
+     *        DNS hold time when HAProxy discovers agents through DNS); the listener closes after it
+     * @param quietPeriod then a connection is closed (AGENT-DISCONNECT 0) only after nothing was
+     *        in flight, received or sent on it for this long (never right after its last ACK)
+     * @param linger after AGENT-DISCONNECT, wait this long for HAProxy to close before closing;
+     *        also the time granted after the deadline for busy connections to reach an idle moment
+     * @param deadline counted from the start of the drain, window included: connections still open
+     *        then (HAProxy 2.x keeps feeding connections of a DOWN agent) are closed at their next
+     *        idle moment; at deadline + linger whatever is left is closed and its in-flight NOTIFYs
+     *        are counted as lost. deadline + linger + 1s must fit in
+     *        {@code spring.lifecycle.timeout-per-shutdown-phase}
      */
     public record Drain(
             @DefaultValue("3s") @NotNull Duration window,
             @DefaultValue("200ms") @NotNull Duration quietPeriod,
             @DefaultValue("2s") @NotNull Duration linger,
-            @DefaultValue("20s") @NotNull Duration deadline) {
+            @DefaultValue("10s") @NotNull Duration deadline) {
 
-        @AssertTrue(message = "spoe.server.drain.window must not exceed spoe.server.drain.deadline")
+        @AssertTrue(message = "spoe.server.drain.window + spoe.server.drain.quiet-period must not exceed "
+                + "spoe.server.drain.deadline: no connection could close quietly before the deadline")
         public boolean isWindowWithinDeadline() {
-            return window == null || deadline == null || window.compareTo(deadline) <= 0;
+            return window == null || deadline == null || quietPeriod == null
+                    || window.plus(quietPeriod).compareTo(deadline) <= 0;
+        }
+
+        @AssertTrue(message = "spoe.server.drain.window, quiet-period, linger and deadline must not be negative, "
+                + "and quiet-period must be positive")
+        public boolean isPositive() {
+            return window == null || quietPeriod == null || linger == null || deadline == null
+                    || !(window.isNegative() || linger.isNegative() || deadline.isNegative()
+                            || quietPeriod.isNegative() || quietPeriod.isZero());
         }
     }
 }

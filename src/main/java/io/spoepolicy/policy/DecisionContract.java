@@ -33,6 +33,40 @@ public record DecisionContract(VarScope scope) {
      */
     public static final String AGENT_ERROR = "agent_error";
 
+    // Detect-only reporting: a policy in detect-only mode never denies; when it would have, the
+    // decision stays "allow" and these say what would have happened.
+
+    /** Name of the detect-only policy that would have denied (the last one, when several would). */
+    public static final String DETECT_POLICY = "detect_policy";
+    /** The reason it would have denied with. */
+    public static final String DETECT_REASON = "detect_reason";
+    /** The status it would have denied with. */
+    public static final String DETECT_STATUS = "detect_status";
+
+    // Per-family variables.
+
+    /** Authenticated identity: the JWT subject or the API key's id. */
+    public static final String USER = "user";
+    /** Space-separated scopes of the authenticated identity. */
+    public static final String SCOPES = "scopes";
+    /** Ready-made {@code WWW-Authenticate} value for a 401 (or a 403 for missing scopes). */
+    public static final String WWW_AUTHENTICATE = "www_authenticate";
+    /** Requests the rate limit allows at once (the bucket's capacity). */
+    public static final String RATELIMIT_LIMIT = "ratelimit_limit";
+    /** Requests left right now. */
+    public static final String RATELIMIT_REMAINING = "ratelimit_remaining";
+    /** Seconds until the bucket is full again. */
+    public static final String RATELIMIT_RESET = "ratelimit_reset";
+    /** Seconds until the next request will be allowed; set with a 429. */
+    public static final String RATELIMIT_RETRY_AFTER = "ratelimit_retry_after";
+    /** {@code RateLimit-Policy} value, e.g. {@code 100;w=60}. */
+    public static final String RATELIMIT_POLICY = "ratelimit_policy";
+    /**
+     * Set when the shared (Redis) store could not decide and the configured fallback did:
+     * {@code fail-open}, {@code fail-closed} or {@code local}.
+     */
+    public static final String RATELIMIT_FALLBACK = "ratelimit_fallback";
+
     /**
      * A variable HAProxy never registers: unsetting it is a harmless action, used so that no ACK
      * is ever empty (early 3.1.x releases stalled on empty ACKs until the processing timeout).
@@ -45,8 +79,14 @@ public record DecisionContract(VarScope scope) {
 
     /** The ACK actions for a decision: the verdict, then the policies' own variables. */
     public List<Action> actions(Decision decision, String decidingPolicy) {
+        Action verdict = VerdictActions.of(scope, decision.verdict());
+        if (!decision.denied() && decision.reason().isEmpty() && decidingPolicy == null
+                && decision.variables().isEmpty()) {
+            // The common answer (allow, nothing else): one shared, immutable action.
+            return List.of(verdict);
+        }
         List<Action> actions = new ArrayList<>(4 + decision.variables().size());
-        actions.add(Action.setVar(scope, ACTION, TypedValue.of(decision.verdict().action())));
+        actions.add(verdict);
         if (decision.denied()) {
             actions.add(Action.setVar(scope, STATUS, TypedValue.of(decision.status())));
         }
@@ -74,5 +114,26 @@ public record DecisionContract(VarScope scope) {
 
     public Action noop() {
         return Action.unsetVar(scope, NOOP);
+    }
+
+    /** The {@code action} SET-VAR of each verdict in each scope, built once: they are immutable. */
+    private static final class VerdictActions {
+        private static final Map<VarScope, Map<Verdict, Action>> ACTIONS = build();
+
+        private static Map<VarScope, Map<Verdict, Action>> build() {
+            Map<VarScope, Map<Verdict, Action>> all = new java.util.EnumMap<>(VarScope.class);
+            for (VarScope scope : VarScope.values()) {
+                Map<Verdict, Action> byVerdict = new java.util.EnumMap<>(Verdict.class);
+                for (Verdict verdict : Verdict.values()) {
+                    byVerdict.put(verdict, Action.setVar(scope, ACTION, TypedValue.of(verdict.action())));
+                }
+                all.put(scope, java.util.Collections.unmodifiableMap(byVerdict));
+            }
+            return java.util.Collections.unmodifiableMap(all);
+        }
+
+        static Action of(VarScope scope, Verdict verdict) {
+            return ACTIONS.get(scope).get(verdict);
+        }
     }
 }

@@ -2,8 +2,10 @@ package io.spoepolicy.policy;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.spoepolicy.protocol.SpopMessage;
 import io.spoepolicy.protocol.TypedValue;
@@ -20,6 +22,9 @@ public final class PolicyRequest {
 
     /** Parsed on first use; racing threads compute the same immutable value. */
     private volatile RequestHeaders headers;
+
+    /** Created on first write: most requests never carry attributes. */
+    private volatile Map<String, Object> attributes;
 
     public PolicyRequest(SpopMessage message, String engineId) {
         this.message = Objects.requireNonNull(message, "message");
@@ -158,6 +163,42 @@ public final class PolicyRequest {
     public byte[] body() {
         byte[] body = bytes(CheckRequest.BODY);
         return body == null ? new byte[0] : body;
+    }
+
+    /**
+     * A value an earlier policy of the chain attached to this request (e.g. the authenticated
+     * principal a rate limit keys on), or {@code null}. Attributes live as long as the request
+     * and are never sent to HAProxy.
+     */
+    public Object attribute(String name) {
+        Map<String, Object> current = attributes;
+        return current == null ? null : current.get(name);
+    }
+
+    /** A typed attribute, or {@code null} when absent or of another type. */
+    public <T> T attribute(String name, Class<T> type) {
+        Object value = attribute(name);
+        return type.isInstance(value) ? type.cast(value) : null;
+    }
+
+    /**
+     * Attaches a value for the policies that run after this one. Policies of one chain run one
+     * after the other, so a value set here is visible to every later policy.
+     */
+    public void attribute(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        Map<String, Object> current = attributes;
+        if (current == null) {
+            synchronized (this) {
+                current = attributes;
+                if (current == null) {
+                    current = new ConcurrentHashMap<>(4);
+                    attributes = current;
+                }
+            }
+        }
+        current.put(name, value);
     }
 
     @Override

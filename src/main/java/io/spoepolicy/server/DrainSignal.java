@@ -12,4 +12,9 @@ public final class DrainSignal {
     void startDraining() {
         draining = true;
     }
+
+    /** A restarted server serves health checks again. */
+    void reset() {
+        draining = false;
+    }
 }

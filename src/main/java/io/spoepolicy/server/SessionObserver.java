@@ -1,5 +1,6 @@
 package io.spoepolicy.server;
 
+import io.spoepolicy.protocol.InboundFrame;
 import io.spoepolicy.protocol.SpopStatus;
 
 /**
@@ -34,6 +35,19 @@ public interface SessionObserver {
     default void notifyAcknowledged(SessionContext session, long nanos) {
     }
 
+    /**
+     * A NOTIFY was acknowledged, {@code nanos} after it was received; gives access to its message
+     * names (for latency by message). The session calls this one; by default it forwards to
+     * {@link #notifyAcknowledged(SessionContext, long)}.
+     */
+    default void notifyAcknowledged(SessionContext session, InboundFrame.Notify notify, long nanos) {
+        notifyAcknowledged(session, nanos);
+    }
+
+    /** A NOTIFY that arrived in several fragments was reassembled. */
+    default void fragmentedNotifyReceived() {
+    }
+
     /** A fragmented NOTIFY was aborted by HAProxy or rejected for size. */
     default void fragmentDropped(boolean rejectedBySize) {
     }
@@ -44,5 +58,9 @@ public interface SessionObserver {
 
     /** The agent sent AGENT-DISCONNECT with this status (for errors, refusals and drains). */
     default void disconnectSent(SpopStatus status) {
+    }
+
+    /** HAProxy sent HAPROXY-DISCONNECT with this status (codes the table lacks are UNKNOWN). */
+    default void disconnectReceived(SpopStatus status) {
     }
 }

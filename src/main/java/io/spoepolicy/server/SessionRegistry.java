@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The open SPOP sessions. Tracked here rather than through a Netty channel group because a
@@ -15,6 +17,9 @@ public final class SessionRegistry {
 
     private final ConcurrentHashMap<Long, SpopSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicLongArray closed = new AtomicLongArray(CloseReason.values().length);
 
     long nextId() {
         return ids.incrementAndGet();
@@ -22,10 +27,14 @@ public final class SessionRegistry {
 
     void add(SpopSession session) {
         sessions.put(session.id(), session);
+        peak.accumulateAndGet(open.incrementAndGet(), Math::max);
     }
 
-    void remove(SpopSession session) {
-        sessions.remove(session.id());
+    void remove(SpopSession session, CloseReason reason) {
+        if (sessions.remove(session.id()) != null) {
+            open.decrementAndGet();
+            closed.incrementAndGet(reason.ordinal());
+        }
     }
 
     public int size() {
@@ -43,6 +52,29 @@ public final class SessionRegistry {
             infos.add(session.info());
         }
         return infos;
+    }
+
+    /** Connections accepted since start (every session ever registered). */
+    public long accepted() {
+        return ids.get();
+    }
+
+    /** Most connections open at once since start or the last {@link #resetPeak()}. */
+    public int peak() {
+        return peak.get();
+    }
+
+    /**
+     * Starts a new peak measurement from the current number of open connections and returns the
+     * peak reached before; for reload-burst measurements and metrics that report per interval.
+     */
+    public int resetPeak() {
+        return peak.getAndSet(open.get());
+    }
+
+    /** Connections closed for this reason since start. */
+    public long closed(CloseReason reason) {
+        return closed.get(reason.ordinal());
     }
 
     /** NOTIFYs in flight over all sessions. */

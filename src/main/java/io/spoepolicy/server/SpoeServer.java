@@ -2,6 +2,7 @@ package io.spoepolicy.server;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 import io.netty.channel.ChannelOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.publisher.Mono;
@@ -32,9 +36,18 @@ public final class SpoeServer implements SmartLifecycle {
      * {@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 512}: stops after the context
      * publishes REFUSING_TRAFFIC and before the HTTP server shuts down.
      */
-    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024 + 512;
+    public static final int PHASE = WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 512;
 
     private static final Logger log = LoggerFactory.getLogger(SpoeServer.class);
+
+    /**
+     * After the deadline a busy connection is closed after this much silence (or the quiet
+     * period if shorter), plus one more poll of its socket: enough that the AGENT-DISCONNECT
+     * never travels with the last ACK (early 3.1.x loses such an ACK), short enough to occur
+     * between NOTIFYs on a HAProxy 2.x connection carrying hundreds per second. Closing there
+     * cuts nothing in flight, unlike the hard close at deadline + linger.
+     */
+    static final Duration DEADLINE_GAP = Duration.ofMillis(5);
 
     private final ServerSettings settings;
     private final SessionFactory sessions;
@@ -96,6 +109,7 @@ public final class SpoeServer implements SmartLifecycle {
                     + settings.port() + " (spoe.server.host / spoe.server.port): " + ex.getMessage(), ex);
         }
         loops = loopResources;
+        drainSignal.reset();
         state = ServerState.RUNNING;
         InetSocketAddress address = (InetSocketAddress) server.address();
         log.info("SPOP agent listening on {}:{}", address.getHostString(), address.getPort());
@@ -109,25 +123,23 @@ public final class SpoeServer implements SmartLifecycle {
             return;
         }
         state = ServerState.DRAINING;
+        // A reactive web context already did this before stopping any bean; repeating it covers
+        // contexts without a web server, so probes never report ready while SPOP drains.
+        AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
         drainSignal.startDraining();
         new Drain(callback).begin();
     }
 
     @Override
     public void stop() {
-        Object lock = new Object();
-        synchronized (lock) {
-            stop(() -> {
-                synchronized (lock) {
-                    lock.notifyAll();
-                }
-            });
-            try {
-                lock.wait(settings.drain().deadline().plus(settings.drain().linger()).toMillis() + 1000);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
+        CountDownLatch done = new CountDownLatch(1);
+        stop(done::countDown);
+        try {
+            ServerSettings.DrainSettings drain = settings.drain();
+            done.await(drain.deadline().plus(drain.linger()).toMillis() + 1000, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -166,7 +178,10 @@ public final class SpoeServer implements SmartLifecycle {
         TcpServer customize(TcpServer server);
     }
 
-    /** One drain run: window, then quiet closes, then the deadline. */
+    /**
+     * One drain run: the window (health checks refused, everything else served), then the
+     * listener is closed and quiet connections are closed one by one, then the deadline.
+     */
     private final class Drain {
         private final Runnable callback;
         private final long startNanos = System.nanoTime();
@@ -176,6 +191,13 @@ public final class SpoeServer implements SmartLifecycle {
             return thread;
         });
         private final int openAtStart = registry.size();
+        private final long acceptedAtStart = registry.accepted();
+        private final long quietAtStart = registry.closed(CloseReason.AGENT_DRAINED);
+        private final long haproxyAtStart = closedByHaproxy();
+        private long acceptedInWindow;
+        // Only touched on the drain thread.
+        private boolean listenerClosed;
+        private Forced forced;
 
         Drain(Runnable callback) {
             this.callback = callback;
@@ -183,36 +205,61 @@ public final class SpoeServer implements SmartLifecycle {
 
         void begin() {
             ServerSettings.DrainSettings drain = settings.drain();
+            if (registry.accepted() == 0) {
+                // No HAProxy ever connected: nobody needs to be told, so no window either.
+                log.info("SPOP drain skipped: no connection was ever accepted");
+                clock.execute(() -> finish(new Forced(0, 0)));
+                return;
+            }
             log.info("SPOP drain started: {} connection(s); health checks refused, serving for {}, deadline {}",
                     openAtStart, drain.window(), drain.deadline());
-            long tick = Math.max(10, drain.quietPeriod().toMillis() / 2);
+            long tick = Math.max(10, drain.quietPeriod().toMillis() / 4);
             clock.schedule(this::closeListener, drain.window().toMillis(), TimeUnit.MILLISECONDS);
             clock.scheduleWithFixedDelay(this::tick, drain.window().toMillis(), tick, TimeUnit.MILLISECONDS);
         }
 
+        /**
+         * After the window HAProxy has marked the agent DOWN, so it no longer opens connections
+         * here; a refused connect is retried elsewhere ({@code retries}/{@code redispatch}) while
+         * an accepted one would have to be drained again. Existing connections stay open.
+         */
         private void closeListener() {
             DisposableServer current = server;
-            if (current != null) {
+            if (current != null && !listenerClosed) {
+                listenerClosed = true;
+                acceptedInWindow = registry.accepted() - acceptedAtStart;
                 current.dispose();
+                log.info("SPOP drain: listener closed after the window; {} connection(s) left to drain",
+                        registry.size());
             }
         }
 
         private void tick() {
+            try {
+                step();
+            }
+            catch (RuntimeException ex) {
+                // A failure here must not leave the lifecycle phase waiting for the timeout.
+                log.error("SPOP drain step failed; closing what is left", ex);
+                finish(forceAll());
+            }
+        }
+
+        private void step() {
             ServerSettings.DrainSettings drain = settings.drain();
-            long elapsed = System.nanoTime() - startNanos;
             if (registry.size() == 0) {
-                finish(0);
+                finish(forced == null ? new Forced(0, 0) : forced);
+                return;
+            }
+            long elapsed = System.nanoTime() - startNanos;
+            if (elapsed >= drain.deadline().plus(drain.linger()).toNanos()) {
+                finish(forceAll());
                 return;
             }
             if (elapsed >= drain.deadline().toNanos()) {
-                int forced = 0;
-                for (SpopSession session : registry.sessions()) {
-                    if (session.state() != SessionState.CLOSING) {
-                        forced++;
-                    }
-                    session.forceClose();
+                if (forced == null) {
+                    forced = closeAtDeadline();
                 }
-                finish(forced);
                 return;
             }
             long quiet = drain.quietPeriod().toNanos();
@@ -221,22 +268,73 @@ public final class SpoeServer implements SmartLifecycle {
             }
         }
 
-        private void finish(int forced) {
-            clock.shutdownNow();
+        /**
+         * The deadline: every connection still open is closed at its first idle moment (a gap
+         * shorter than the quiet period), within the linger time; this is what a busy HAProxy 2.x
+         * connection, which keeps receiving NOTIFYs while the agent is DOWN, needs.
+         */
+        private Forced closeAtDeadline() {
+            int count = 0;
+            long gap = Math.min(settings.drain().quietPeriod().toNanos(), DEADLINE_GAP.toNanos());
+            for (SpopSession session : registry.sessions()) {
+                SessionState current = session.state();
+                if (current == SessionState.PROCESSING || current == SessionState.HANDSHAKING) {
+                    count++;
+                }
+                session.closeWhenIdle(gap);
+            }
+            log.warn("SPOP drain deadline reached: closing {} busy connection(s) at their next idle moment, "
+                    + "within {}", count, settings.drain().linger());
+            return new Forced(count, 0);
+        }
+
+        /** The hard end, deadline + linger: close everything and count what was in flight. */
+        private Forced forceAll() {
+            int lost = 0;
+            for (SpopSession session : registry.sessions()) {
+                if (session.state() == SessionState.PROCESSING) {
+                    lost += session.inFlight();
+                }
+                session.forceClose();
+            }
+            return new Forced(forced == null ? registry.size() : forced.connections(), lost);
+        }
+
+        private void finish(Forced forced) {
+            clock.shutdown();
             closeListener();
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-            lastDrain = new DrainReport(Math.max(0, openAtStart - forced), forced, took);
-            log.info("SPOP drain finished in {} ms: {} connection(s) forced closed at the deadline",
-                    took.toMillis(), forced);
+            long quiet = registry.closed(CloseReason.AGENT_DRAINED) - quietAtStart;
+            long byHaproxy = closedByHaproxy() - haproxyAtStart;
+            DrainReport report = new DrainReport((int) (quiet + byHaproxy), forced.connections(), took, openAtStart,
+                    acceptedInWindow, quiet, byHaproxy, forced.inFlight());
+            lastDrain = report;
+            if (forced.connections() > 0) {
+                log.warn("SPOP drain finished in {} ms after the deadline: {} connection(s) were still busy then, "
+                        + "{} NOTIFY(s) cut in flight; {} closed quiet, {} closed by HAProxy", took.toMillis(),
+                        forced.connections(), forced.inFlight(), quiet, byHaproxy);
+            }
+            else {
+                log.info("SPOP drain finished in {} ms: {} connection(s) closed quiet, {} closed by HAProxy, "
+                        + "{} accepted during the window", took.toMillis(), quiet, byHaproxy, acceptedInWindow);
+            }
             LoopResources current = loops;
             Mono<Void> disposal = current == null ? Mono.empty()
                     : current.disposeLater(Duration.ZERO, settings.drain().linger());
-            disposal.doFinally(signal -> {
+            disposal.onErrorResume(error -> Mono.empty()).doFinally(signal -> {
                 state = ServerState.STOPPED;
                 server = null;
                 loops = null;
                 callback.run();
             }).subscribe();
         }
+
+        private long closedByHaproxy() {
+            return registry.closed(CloseReason.HAPROXY_DISCONNECT) + registry.closed(CloseReason.PEER_CLOSED);
+        }
+    }
+
+    /** Connections closed at the deadline and the NOTIFYs they still had in flight. */
+    private record Forced(int connections, int inFlight) {
     }
 }

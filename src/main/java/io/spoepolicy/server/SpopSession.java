@@ -17,9 +17,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 import io.spoepolicy.protocol.Action;
@@ -46,6 +48,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private static final Logger log = LoggerFactory.getLogger(SpopSession.class);
 
     private static final String VERSION = "2.0";
+
+    /** Delay that makes the event loop poll the socket again before a drain disconnect. */
+    private static final long READ_PASS_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final long id;
     private final SessionSettings settings;
@@ -76,10 +81,16 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private boolean inReadLoop;
     private boolean flushPending;
     private long lastActivityNanos = System.nanoTime();
+    /** Type of the last frame header decoded: a NOTIFY decoded right after a fragment was fragmented. */
+    private int lastFrameType = -1;
     private OutboundFrame.AgentDisconnect pendingDisconnect;
     private CloseReason closeReason;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> idleCheck;
+    /** Set at the drain deadline: disconnect at the first moment nothing is in flight. */
+    private long closeWhenIdleNanos = -1;
+    private ScheduledFuture<?> idleCloseCheck;
+    private ScheduledFuture<?> quietCloseCheck;
 
     SpopSession(long id, SessionSettings settings, NotifyHandler handler, InflightLimiter limiter,
             SessionRegistry registry, SessionObserver observer, DrainSignal drain) {
@@ -94,7 +105,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         // Until the HELLO, only the agent's own size is accepted: a HELLO is tiny.
         this.decoder = new SpopFrameDecoder(settings.maxFrameSize(), settings.maxMessagesPerFrame(),
                 settings.maxReassembledSize());
-        this.decoder.frameMeter(observer::frameReceived);
+        this.decoder.frameMeter(this::frameDecoded);
     }
 
     /** The frame decoder to install in front of this handler. */
@@ -131,6 +142,12 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     }
 
     // ---------------------------------------------------------------- connection events
+
+    /** Called by the decoder before it decodes each frame, so before the frame is dispatched. */
+    private void frameDecoded(int type, int bytes) {
+        lastFrameType = type;
+        observer.frameReceived(type, bytes);
+    }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -218,10 +235,12 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         state = SessionState.CLOSED;
         cancel(timer);
         cancel(idleCheck);
+        cancel(idleCloseCheck);
+        cancel(quietCloseCheck);
         waiting.clear();
-        registry.remove(this);
         CloseReason reason = closeReason != null ? closeReason
                 : previous == SessionState.HEALTHCHECK ? CloseReason.HEALTHCHECK : CloseReason.PEER_CLOSED;
+        registry.remove(this, reason);
         if (reason == CloseReason.PEER_CLOSED && inFlight > 0) {
             log.info("Connection {} from {} closed by HAProxy with {} NOTIFY(s) in flight", id, peer(), inFlight);
         }
@@ -322,6 +341,13 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         if (state == SessionState.HANDSHAKING) {
             log.debug("Connection {} from {}: no HELLO within {}", id, peer(), settings.helloTimeout());
             closeReason = CloseReason.HELLO_TIMEOUT;
+            ChannelHandlerContext tls = channel.pipeline().context(SslHandler.class);
+            if (tls != null && !((SslHandler) tls.handler()).handshakeFuture().isDone()) {
+                // No TLS session yet to carry a DISCONNECT: close the socket below the TLS layer.
+                state = SessionState.CLOSING;
+                tls.close();
+                return;
+            }
             disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.TIMEOUT.code(), "no HELLO received in time"));
         }
     }
@@ -332,6 +358,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         if (state != SessionState.PROCESSING) {
             protocolError(SpopStatus.INVALID_FRAME, "NOTIFY before the handshake");
             return;
+        }
+        if (lastFrameType == FrameType.UNSET.id()) {
+            observer.fragmentedNotifyReceived();
         }
         Pending pending = new Pending(notify, System.nanoTime());
         if (waiting.isEmpty() && limiter.tryAcquire()) {
@@ -355,12 +384,30 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         catch (RuntimeException ex) {
             actions = Mono.error(ex);
         }
+        if (actions instanceof Fuseable.ScalarCallable<?> ready) {
+            // Decided already (inline policies): answer without subscribing an operator chain.
+            completed(pending, readyActions(ready));
+            return;
+        }
         actions.defaultIfEmpty(List.of())
                 .onErrorResume(error -> {
                     log.warn("Connection {}: NOTIFY handler failed", id, error);
                     return Mono.just(handler.failureActions(error));
                 })
                 .subscribe(result -> completed(pending, result));
+    }
+
+    /** The value of a completed scalar, with the same empty and error handling as the reactive path. */
+    @SuppressWarnings("unchecked")
+    private List<Action> readyActions(Fuseable.ScalarCallable<?> ready) {
+        try {
+            List<Action> value = ((Fuseable.ScalarCallable<List<Action>>) ready).call();
+            return value == null ? List.of() : value;
+        }
+        catch (Exception error) {
+            log.warn("Connection {}: NOTIFY handler failed", id, error);
+            return handler.failureActions(error);
+        }
     }
 
     private void completed(Pending pending, List<Action> actions) {
@@ -381,10 +428,11 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             InboundFrame.Notify notify = pending.frame;
             send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)));
             lastActivityNanos = System.nanoTime();
-            observer.notifyAcknowledged(this, lastActivityNanos - pending.receivedNanos);
+            observer.notifyAcknowledged(this, notify, lastActivityNanos - pending.receivedNanos);
         }
         if (state == SessionState.PROCESSING) {
             resumeReadingIfBelowLimits();
+            closeIfIdleAfterDeadline();
         }
         else if (pendingDisconnect != null && inFlight == 0 && waiting.isEmpty()) {
             OutboundFrame.AgentDisconnect frame = pendingDisconnect;
@@ -467,6 +515,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private void onHaproxyDisconnect(InboundFrame.HaproxyDisconnect disconnect) {
         log.debug("Connection {}: HAProxy disconnects with status {} ({})", id, disconnect.statusCode(),
                 disconnect.message());
+        observer.disconnectReceived(SpopStatus.fromCode(disconnect.statusCode()));
         // HAProxy ignores anything but our DISCONNECT from now on: pending ACKs are dropped.
         closeReason = CloseReason.HAPROXY_DISCONNECT;
         waiting.clear();
@@ -509,6 +558,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         state = SessionState.CLOSING;
         cancel(timer);
         cancel(idleCheck);
+        cancel(idleCloseCheck);
         observer.disconnectSent(frame.statusCode() == 0 ? SpopStatus.NORMAL : SpopStatus.fromCode(frame.statusCode()));
         ByteBuf buffer = encoder.encode(frame, channel.alloc());
         framesOut++;
@@ -516,12 +566,26 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         flushPending = false;
         channel.writeAndFlush(buffer).addListener((ChannelFutureListener) future -> {
             if (future.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
-                duplex.shutdownOutput();
+                shutdownOutput(duplex);
             }
         });
         readPaused = false;
         channel.config().setAutoRead(true);
         timer = schedule(settings.linger(), () -> closeNow(closeReason == null ? CloseReason.AGENT_DRAINED : closeReason));
+    }
+
+    /** Over TLS, close_notify goes first: a bare FIN reads as a truncated stream to HAProxy's TLS layer. */
+    private void shutdownOutput(DuplexChannel duplex) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            duplex.shutdownOutput();
+            return;
+        }
+        tls.closeOutbound().addListener(done -> {
+            if (channel.isActive()) {
+                duplex.shutdownOutput();
+            }
+        });
     }
 
     private void closeNow(CloseReason reason) {
@@ -540,13 +604,12 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     void closeIfQuiet(long quietNanos) {
         onLoop(() -> {
             switch (state) {
-                case HANDSHAKING, HEALTHCHECK -> closeNow(CloseReason.AGENT_DRAINED);
+                // A handshaking connection is left alone: HAProxy opened it because it has work
+                // for it (a stopping 2.x worker cannot replace it), and the hello timeout bounds it.
+                case HEALTHCHECK -> closeNow(CloseReason.HEALTHCHECK);
                 case PROCESSING -> {
-                    boolean quiet = inFlight == 0 && waiting.isEmpty() && !decoder.reassembling()
-                            && System.nanoTime() - lastActivityNanos >= quietNanos;
-                    if (quiet) {
-                        closeReason = CloseReason.AGENT_DRAINED;
-                        disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
+                    if (idle() && System.nanoTime() - lastActivityNanos >= quietNanos) {
+                        disconnectAfterReadPass(CloseReason.AGENT_DRAINED);
                     }
                 }
                 default -> {
@@ -555,7 +618,80 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         });
     }
 
-    /** Closes whatever state the session is in; the drain deadline passed. */
+    /**
+     * The drain deadline passed while this session was still open: disconnect gracefully at the
+     * first moment it has nothing in flight and has been silent for {@code gapNanos} (short, so a
+     * busy HAProxy 2.x connection still finds such a moment, yet never right after an ACK), instead
+     * of cutting NOTIFYs that are being processed. NOTIFYs arriving meanwhile are still answered.
+     * {@link #forceClose()} bounds it.
+     */
+    void closeWhenIdle(long gapNanos) {
+        onLoop(() -> {
+            switch (state) {
+                case HANDSHAKING, HEALTHCHECK -> closeNow(CloseReason.DRAIN_DEADLINE);
+                case PROCESSING -> {
+                    closeWhenIdleNanos = gapNanos;
+                    closeIfIdleAfterDeadline();
+                }
+                default -> {
+                }
+            }
+        });
+    }
+
+    private void closeIfIdleAfterDeadline() {
+        if (closeWhenIdleNanos < 0 || state != SessionState.PROCESSING) {
+            return;
+        }
+        cancel(idleCloseCheck);
+        idleCloseCheck = null;
+        if (!idle()) {
+            // The last ACK of this batch calls back here.
+            return;
+        }
+        long silent = System.nanoTime() - lastActivityNanos;
+        if (silent >= closeWhenIdleNanos) {
+            disconnectAfterReadPass(CloseReason.DRAIN_DEADLINE);
+        }
+        else {
+            idleCloseCheck = channel.eventLoop().schedule(this::closeIfIdleAfterDeadline,
+                    closeWhenIdleNanos - silent, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private boolean idle() {
+        return inFlight == 0 && waiting.isEmpty() && !decoder.reassembling();
+    }
+
+    /**
+     * Sends the drain's AGENT-DISCONNECT unless something arrives first. The decision that a
+     * connection is idle is taken in a task, and a NOTIFY may already sit unread in the socket
+     * then (HAProxy wrote it, this event loop has not polled since): it would be lost. So the
+     * disconnect waits for one more poll of the socket; any frame read meanwhile cancels it and
+     * the next check starts over.
+     */
+    private void disconnectAfterReadPass(CloseReason reason) {
+        if (quietCloseCheck != null) {
+            return;
+        }
+        long seen = lastActivityNanos;
+        quietCloseCheck = channel.eventLoop().schedule(() -> {
+            quietCloseCheck = null;
+            if (state == SessionState.PROCESSING && lastActivityNanos == seen && idle()) {
+                closeReason = reason;
+                disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.NORMAL.code(), "agent shutting down"));
+            }
+            else if (reason == CloseReason.DRAIN_DEADLINE) {
+                closeIfIdleAfterDeadline();
+            }
+        }, READ_PASS_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Closes whatever state the session is in; the drain deadline passed. Returns at once; the
+     * NOTIFYs still in flight then are lost and were counted by the caller through
+     * {@link #inFlight()}.
+     */
     void forceClose() {
         onLoop(() -> {
             if (state == SessionState.CLOSED) {

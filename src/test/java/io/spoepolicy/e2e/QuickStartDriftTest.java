@@ -53,6 +53,7 @@ class QuickStartDriftTest {
                 .agentPorts(18001, 18002)
                 .failClosed()
                 .spoeAgentLine("max-frame-size 1024")
+                .processingTimeout("5s")
                 .frontendLine("http-request set-header x-test 1")
                 .globalLine("nbthread 1")
                 .build()
@@ -67,6 +68,8 @@ class QuickStartDriftTest {
                 .contains("    http-request set-header x-test 1\n    default_backend be_app\n")
                 .contains("\nglobal\n    nbthread 1\n");
         assertThat(rendered.get(QuickStart.SPOE_FILE))
-                .contains("spoe-agent spoe-policy-agent\n    max-frame-size 1024\n");
+                .contains("spoe-agent spoe-policy-agent\n    max-frame-size 1024\n")
+                .contains("    timeout processing 5s\n")
+                .doesNotContain("500ms");
     }
 }

@@ -23,6 +23,30 @@ class ConformancePolicies {
                 .thenReturn(Decision.allow().withVariable("slept", request.integer("ms").orElse(0))));
     }
 
+    /** Holds its answer until the test opens the gate (or the deadline passes). */
+    @Bean
+    Gate gate() {
+        return new Gate();
+    }
+
+    @Bean
+    SpoePolicy gatePolicy(Gate gate) {
+        return policy("gate", request -> gate.opened().thenReturn(Decision.allow()));
+    }
+
+    /** A gate a test opens once; every policy call waiting on it then completes. */
+    static final class Gate {
+        private final reactor.core.publisher.Sinks.Empty<Void> sink = reactor.core.publisher.Sinks.empty();
+
+        Mono<Void> opened() {
+            return sink.asMono();
+        }
+
+        void open() {
+            sink.tryEmitEmpty();
+        }
+    }
+
     @Bean
     SpoePolicy failingPolicy() {
         return policy("boom", request -> {

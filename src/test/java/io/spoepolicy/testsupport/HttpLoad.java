@@ -156,7 +156,7 @@ public final class HttpLoad {
                         closeQuietly(connection);
                         connection = new RawHttpConnection(port, sourceAddress, ioTimeout);
                     }
-                    outcomes.set(index, connection.exchange(request, capture));
+                    outcomes.set(index, connection.exchange(request, method.equals("HEAD"), capture));
                 } catch (IOException | RuntimeException e) {
                     outcomes.set(index, HttpOutcome.failed(e.toString()));
                     closeQuietly(connection);

@@ -26,10 +26,12 @@ public final class QuickStart {
     private static final String AGENT_SECTION = "spoe-agent spoe-policy-agent\n";
     private static final String FIRST_AGENT_SERVER = "    server agent1 127.0.0.1:${AGENT_PORT} check inter 1s fall 2 rise 1\n";
     private static final String DEFAULT_BACKEND = "    default_backend be_app\n";
+    private static final String PROCESSING_TIMEOUT = "    timeout processing 500ms\n";
 
     private int frontendPort = DOCS_FRONTEND_PORT;
     private final List<Integer> agentPorts = new ArrayList<>(List.of(DOCS_AGENT_PORT));
     private boolean failClosed;
+    private String processingTimeout;
     private final List<String> agentLines = new ArrayList<>();
     private final List<String> frontendLines = new ArrayList<>();
     private final List<String> globalLines = new ArrayList<>();
@@ -69,6 +71,15 @@ public final class QuickStart {
         return this;
     }
 
+    /**
+     * Replaces the docs' {@code timeout processing 500ms}, e.g. with {@code "5s"} for tests that check
+     * protocol correctness under load on a CPU-starved machine rather than latency.
+     */
+    public QuickStart processingTimeout(String timeout) {
+        this.processingTimeout = timeout;
+        return this;
+    }
+
     /** Adds a directive to the {@code spoe-agent} section, e.g. {@code "max-frame-size 1024"}. */
     public QuickStart spoeAgentLine(String directive) {
         agentLines.add(directive);
@@ -102,6 +113,10 @@ public final class QuickStart {
                         .replace("${AGENT_PORT}", String.valueOf(agentPorts.get(i))));
             }
             config = config.replace(HaproxyConfig.MAIN_FILE, FIRST_AGENT_SERVER, servers.toString(), 1);
+        }
+        if (processingTimeout != null) {
+            config = config.replace(SPOE_FILE, PROCESSING_TIMEOUT,
+                    PROCESSING_TIMEOUT.replace("500ms", processingTimeout), 1);
         }
         if (!agentLines.isEmpty()) {
             config = config.replace(SPOE_FILE, AGENT_SECTION, AGENT_SECTION + indent(agentLines), 1);

@@ -50,7 +50,7 @@ final class RawHttpConnection implements AutoCloseable {
     }
 
     /** Sends one request and reads the whole response; {@code capture} empty means all headers. */
-    HttpOutcome exchange(byte[] request, Set<String> capture) throws IOException {
+    HttpOutcome exchange(byte[] request, boolean headRequest, Set<String> capture) throws IOException {
         out.write(request);
         out.flush();
         String statusLine = readLine();
@@ -78,6 +78,10 @@ final class RawHttpConnection implements AutoCloseable {
         }
         if (parts[0].equals("HTTP/1.0")) {
             reusable = false;
+        }
+        boolean bodyless = headRequest || status / 100 == 1 || status == 204 || status == 304;
+        if (bodyless) {
+            return new HttpOutcome(status, Map.copyOf(headers), null);
         }
         if (chunked) {
             skipChunkedBody();

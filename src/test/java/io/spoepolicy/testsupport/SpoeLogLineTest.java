@@ -22,7 +22,10 @@ class SpoeLogLineTest {
         assertThat(line.processingMillis()).isZero();
         assertThat(line.errors()).isEqualTo(1);
         assertThat(line.processed()).isEqualTo(3);
+        assertThat(line.applets()).isZero();
+        assertThat(line.waiting()).isZero();
         assertThat(line.succeeded()).isFalse();
+        assertThat(line.showsPipelining()).isFalse();
     }
 
     @Test
@@ -36,6 +39,19 @@ class SpoeLogLineTest {
         assertThat(line.processingMillis()).isEqualTo(15);
         assertThat(line.errors()).isEqualTo(2);
         assertThat(line.processed()).isEqualTo(40);
+        assertThat(line.applets()).isEqualTo(-1);
+        assertThat(line.showsPipelining()).isFalse();
+    }
+
+    @Test
+    void recognisesPipeliningInTheClassicCounters() {
+        // 107 applets, 182 frames waiting for an ACK: some connection carried several at once.
+        SpoeLogLine line = SpoeLogLine.parse("SPOE: [spoe-policy-agent] <EVENT:on-frontend-http-request> sid=363 st=0 "
+                + "0/0/219/0/219 102/107 0/182 152/201").orElseThrow();
+
+        assertThat(line.applets()).isEqualTo(107);
+        assertThat(line.waiting()).isEqualTo(182);
+        assertThat(line.showsPipelining()).isTrue();
     }
 
     @Test

@@ -1,0 +1,66 @@
+package io.spoepolicy.observability;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.spoepolicy.config.SpoePolicyProperties;
+import io.spoepolicy.policy.PolicyDispatcher;
+import io.spoepolicy.server.SessionRegistry;
+import io.spoepolicy.server.SpoeServer;
+
+/** Metrics, health, the {@code spoe} endpoint and the decision log. */
+@Configuration(proxyBeanMethods = false)
+public class ObservabilityConfiguration {
+
+    @Bean
+    SpopMetrics spopMetrics(MeterRegistry registry, SessionRegistry sessions, SpoePolicyProperties policies,
+            ObservabilityProperties properties) {
+        return new SpopMetrics(registry, sessions, policies.deadline(), properties.metrics().maxTagValues());
+    }
+
+    @Bean
+    PolicyMetrics policyMetrics(MeterRegistry registry, ObservabilityProperties properties) {
+        return new PolicyMetrics(registry, properties.metrics());
+    }
+
+    @Bean
+    DrainMetrics drainMetrics(SpoeServer server) {
+        return new DrainMetrics(server);
+    }
+
+    /** Named so that the health contributor is {@code spop}. */
+    @Bean
+    SpopHealthIndicator spopHealthIndicator(SpoeServer server) {
+        return new SpopHealthIndicator(server);
+    }
+
+    @Bean
+    SpoeEndpoint spoeEndpoint(SpoeServer server, PolicyDispatcher dispatcher, SpoePolicyProperties policies) {
+        return new SpoeEndpoint(server, dispatcher, policies.deadline());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "spoe.observability.decision-log.enabled", matchIfMissing = true)
+    DecisionLog decisionLog(ObservabilityProperties properties) {
+        return new DecisionLog(properties.decisionLog(), properties.metrics().ruleIdsVariable());
+    }
+
+    /** Reactor Netty's own TCP meters for the SPOP listener, without a tag per HAProxy peer. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBooleanProperty("spoe.observability.metrics.reactor-netty")
+    static class ReactorNettyMetrics {
+
+        @Bean
+        SpoeServer.TcpServerCustomizer spopReactorNettyMetrics() {
+            return tcp -> tcp.metrics(true);
+        }
+
+        @Bean
+        MeterFilter reactorNettyRemoteAddressFilter() {
+            return MeterFilter.ignoreTags("remote.address");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.spoepolicy.policy.auth;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import reactor.core.publisher.Mono;
+
+import io.spoepolicy.policy.Decision;
+import io.spoepolicy.policy.DecisionContract;
+import io.spoepolicy.policy.PolicyRequest;
+import io.spoepolicy.policy.SpoePolicy;
+import io.spoepolicy.policy.scope.Scope;
+import io.spoepolicy.policy.scope.ScopeSelector;
+import io.spoepolicy.policy.settings.PolicyConfigurationException;
+
+/**
+ * Authenticates JWT bearer tokens. A valid token's subject becomes the {@code user} variable, its
+ * scopes the {@code scopes} variable, and configured claims their own variables, so HAProxy can
+ * forward them to the backend. A missing or invalid token is a 401 with a {@code WWW-Authenticate}
+ * value; a valid token without a required scope or claim is a 403. Keys come from the identity
+ * provider's JWKS endpoint (never fetched on the caller's thread: the client is non-blocking) and/or
+ * from configuration. When a token's key is not cached and the endpoint is unreachable, the answer is
+ * a deny with {@code spoe.policies.jwt.unavailable-status} (503) and reason {@code jwks-unavailable}.
+ */
+public final class JwtPolicy implements SpoePolicy {
+
+    public static final String NAME = "jwt";
+    static final String PREFIX = "spoe.policies.jwt";
+    private static final String SCHEME = "Bearer";
+    private static final String VARIABLE_NAME = "[A-Za-z0-9_.]+";
+
+    private final JwtProperties properties;
+    private final TokenVerifier verifier;
+    private final StaticJwkSource staticKeys;
+    private final RemoteJwkSource remoteKeys;
+    private final ScopeSelector<AuthRules> rules;
+    private final Map<String, String> claimVariables;
+
+    /**
+     * @param staticKeys keys from configuration, possibly empty
+     * @param remoteKeys the JWKS endpoint, or {@code null}
+     * @throws PolicyConfigurationException naming the property at fault
+     */
+    JwtPolicy(JwtProperties properties, StaticJwkSource staticKeys, RemoteJwkSource remoteKeys, Clock clock) {
+        this.properties = properties;
+        this.staticKeys = staticKeys;
+        this.remoteKeys = remoteKeys;
+        if (!Challenge.checkToken(properties.realm())) {
+            throw new PolicyConfigurationException(PREFIX + ".realm", "must be printable ASCII without space or quotes");
+        }
+        this.verifier = new TokenVerifier(algorithms(properties.algorithms()), properties.issuer(),
+                properties.audiences(), properties.clockSkew(), clock);
+        this.claimVariables = new LinkedHashMap<>();
+        properties.claimVariables().forEach((claim, variable) -> {
+            if (!variable.matches(VARIABLE_NAME)) {
+                throw new PolicyConfigurationException(PREFIX + ".claim-variables." + claim,
+                        "'" + variable + "' is not an HAProxy variable name (letters, digits, '_' and '.')");
+            }
+            claimVariables.put(claim, variable);
+        });
+        AuthRules top = AuthRules.of(PREFIX, properties.requiredScopes(), properties.requiredClaims(),
+                properties.allowAnonymous());
+        List<ScopeSelector.Scoped<AuthRules>> scoped = new ArrayList<>();
+        for (int i = 0; i < properties.scopes().size(); i++) {
+            JwtProperties.Scope scope = properties.scopes().get(i);
+            String prefix = PREFIX + ".scopes[" + i + "]";
+            Scope where;
+            try {
+                where = Scope.of(scope.hosts(), scope.paths());
+            }
+            catch (IllegalArgumentException ex) {
+                throw new PolicyConfigurationException(prefix, ex.getMessage(), ex);
+            }
+            scoped.add(new ScopeSelector.Scoped<>(where, AuthRules.of(prefix,
+                    scope.requiredScopes() != null ? scope.requiredScopes() : properties.requiredScopes(),
+                    scope.requiredClaims() != null ? scope.requiredClaims() : properties.requiredClaims(),
+                    scope.allowAnonymous() != null ? scope.allowAnonymous() : properties.allowAnonymous())));
+        }
+        this.rules = new ScopeSelector<>(top, scoped);
+    }
+
+    private static Set<JWSAlgorithm> algorithms(List<String> names) {
+        Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            JWSAlgorithm algorithm = JWSAlgorithm.parse(names.get(i).trim().toUpperCase(Locale.ROOT));
+            if (!TokenVerifier.SUPPORTED.contains(algorithm)) {
+                throw new PolicyConfigurationException(PREFIX + ".algorithms[" + i + "]", "'" + names.get(i)
+                        + "' is not a supported JWS algorithm (HS/RS/PS/ES 256, 384, 512)");
+            }
+            algorithms.add(algorithm);
+        }
+        return algorithms;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Mono<Decision> evaluate(PolicyRequest request) {
+        AuthRules required = rules.select(request);
+        String token = token(request.headers().first(properties.header()));
+        if (token == null) {
+            return Mono.just(required.allowAnonymous() ? Decision.allow()
+                    : Challenge.missing(SCHEME, properties.realm(), "token-missing"));
+        }
+        SignedJWT jwt;
+        try {
+            jwt = verifier.parse(token);
+        }
+        catch (TokenRejectedException ex) {
+            return Mono.just(Challenge.invalid(SCHEME, properties.realm(), ex.reason()));
+        }
+        List<VerificationKey> configured = staticKeys.select(jwt.getHeader());
+        if (!configured.isEmpty() || remoteKeys == null) {
+            return Mono.just(decide(jwt, configured, required, request));
+        }
+        return remoteKeys.keys(jwt.getHeader())
+                .map(keys -> decide(jwt, keys, required, request))
+                .onErrorResume(JwksUnavailableException.class,
+                        ex -> Mono.just(Decision.deny(properties.unavailableStatus(), "jwks-unavailable")));
+    }
+
+    private Decision decide(SignedJWT jwt, List<VerificationKey> keys, AuthRules required, PolicyRequest request) {
+        JWTClaimsSet claims;
+        try {
+            claims = verifier.verify(jwt, keys);
+        }
+        catch (TokenRejectedException ex) {
+            return Challenge.invalid(SCHEME, properties.realm(), ex.reason());
+        }
+        String subject = claims.getSubject();
+        if (subject != null && !Challenge.headerSafe(subject)) {
+            return Challenge.invalid(SCHEME, properties.realm(), "token-invalid-claims");
+        }
+        Set<String> granted = scopes(claims);
+        List<String> missing = required.missingScopes(granted);
+        if (!missing.isEmpty()) {
+            return Challenge.insufficient(SCHEME, properties.realm(), "insufficient-scope", missing);
+        }
+        for (Map.Entry<String, String> claim : required.requiredClaims().entrySet()) {
+            if (!hasValue(claims.getClaim(claim.getKey()), claim.getValue())) {
+                return Challenge.insufficient(SCHEME, properties.realm(), "claim-mismatch", List.of());
+            }
+        }
+        if (subject != null) {
+            new AuthenticatedPrincipal(subject, granted, NAME).attachTo(request);
+        }
+        Decision allowed = Decision.allow();
+        if (subject != null) {
+            allowed = allowed.withVariable(DecisionContract.USER, subject);
+        }
+        if (!granted.isEmpty()) {
+            allowed = allowed.withVariable(DecisionContract.SCOPES, String.join(" ", granted));
+        }
+        for (Map.Entry<String, String> variable : claimVariables.entrySet()) {
+            Object value = claims.getClaim(variable.getKey());
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                String text = value.toString();
+                if (Challenge.headerSafe(text)) {
+                    allowed = allowed.withVariable(variable.getValue(), text);
+                }
+            }
+        }
+        return allowed;
+    }
+
+    /** The token from the header: after {@code Bearer } for Authorization, else the whole value. */
+    private String token(String header) {
+        if (header == null) {
+            return null;
+        }
+        String value = header.trim();
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            value = value.substring(7).trim();
+        }
+        else if (properties.header().equalsIgnoreCase("authorization")) {
+            return null;
+        }
+        return value.isEmpty() ? null : value;
+    }
+
+    private static Set<String> scopes(JWTClaimsSet claims) {
+        Set<String> scopes = new LinkedHashSet<>();
+        Object scope = claims.getClaim("scope");
+        Object scp = claims.getClaim("scp");
+        for (Object claim : new Object[] {scope, scp}) {
+            if (claim instanceof String text) {
+                for (String part : text.trim().split("\\s+")) {
+                    if (!part.isEmpty()) {
+                        scopes.add(part);
+                    }
+                }
+            }
+            else if (claim instanceof Collection<?> list) {
+                list.forEach(item -> scopes.add(String.valueOf(item)));
+            }
+        }
+        return scopes;
+    }
+
+    private static boolean hasValue(Object claim, String expected) {
+        if (claim instanceof Collection<?> list) {
+            return list.stream().anyMatch(item -> expected.equals(String.valueOf(item)));
+        }
+        return claim != null && expected.equals(String.valueOf(claim));
+    }
+
+    /** The JWKS endpoint source, or {@code null}. */
+    RemoteJwkSource remoteKeys() {
+        return remoteKeys;
+    }
+
+    /** The key file, for change detection, or {@code null}. */
+    String jwkSetFile() {
+        return properties.jwkSetFile();
+    }
+}

@@ -1,0 +1,153 @@
+package io.spoepolicy.policy.auth;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWKSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import io.spoepolicy.policy.resilience.Guard;
+
+/**
+ * The identity provider's JWKS endpoint, fetched with a non-blocking client and cached.
+ *
+ * <ul>
+ * <li>A token whose key is cached is verified at once; keys older than the refresh interval are
+ * refreshed in the background while still in use.</li>
+ * <li>A token with an unknown {@code kid} triggers a refresh (key rotation), at most one per
+ * minimum refresh interval; concurrent requests share one fetch.</li>
+ * <li>When the endpoint is unreachable (error, time limit, open circuit), cached keys stay in use
+ * for as long as it is down; only tokens whose key is not cached get
+ * {@link JwksUnavailableException}.</li>
+ * </ul>
+ * A fetch runs to completion (within its own time limit) even if the request that triggered it
+ * stops waiting, so a slow first connection to the provider still fills the cache.
+ */
+final class RemoteJwkSource implements JwkSource {
+
+    private static final Logger log = LoggerFactory.getLogger(RemoteJwkSource.class);
+
+    private final URI uri;
+    private final WebClient client;
+    private final Guard guard;
+    private final long refreshNanos;
+    private final long minRefreshNanos;
+    private final Duration wait;
+    private final LongSupplier nanoTime;
+
+    private volatile Snapshot snapshot;
+    private volatile long lastAttempt;
+    private volatile boolean attempted;
+    private volatile boolean lastFailed;
+    private final AtomicReference<Mono<Snapshot>> inflight = new AtomicReference<>();
+    private final AtomicLong fetches = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    record Snapshot(List<VerificationKey> keys, long fetchedAt) {
+    }
+
+    RemoteJwkSource(URI uri, WebClient client, Guard guard, Duration refreshInterval, Duration minRefreshInterval,
+            Duration wait, LongSupplier nanoTime) {
+        this.uri = uri;
+        this.client = client;
+        this.guard = guard;
+        this.refreshNanos = refreshInterval.toNanos();
+        this.minRefreshNanos = minRefreshInterval.toNanos();
+        this.wait = wait;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Starts the first fetch in the background, so the first requests find the keys cached. */
+    void prefetch() {
+        refresh().subscribe(ignored -> { }, ignored -> { });
+    }
+
+    @Override
+    public Mono<List<VerificationKey>> keys(JWSHeader header) {
+        Snapshot current = snapshot;
+        long now = nanoTime.getAsLong();
+        if (current != null) {
+            if (now - current.fetchedAt() > refreshNanos && inflight.get() == null) {
+                refresh().subscribe(ignored -> { }, ignored -> { });
+            }
+            List<VerificationKey> selected = VerificationKey.select(current.keys(), header);
+            if (!selected.isEmpty()) {
+                return Mono.just(selected);
+            }
+        }
+        Mono<Snapshot> running = inflight.get();
+        if (running == null && attempted && now - lastAttempt < minRefreshNanos) {
+            // A refresh was just made: the key is unknown (or the provider is down), do not ask again.
+            return lastFailed ? Mono.error(new JwksUnavailableException("JWKS unavailable at " + uri, null))
+                    : Mono.just(List.of());
+        }
+        // Waiting gives up before the chain deadline; the fetch itself goes on and fills the cache.
+        return (running != null ? running : refresh())
+                .timeout(wait)
+                .map(fresh -> VerificationKey.select(fresh.keys(), header))
+                .onErrorMap(error -> !(error instanceof JwksUnavailableException),
+                        error -> new JwksUnavailableException("JWKS unavailable at " + uri + ": " + error, error));
+    }
+
+    /** One shared fetch; callers that arrive while it runs get the same result. */
+    Mono<Snapshot> refresh() {
+        Sinks.One<Snapshot> sink = Sinks.one();
+        Mono<Snapshot> shared = sink.asMono();
+        Mono<Snapshot> existing = inflight.compareAndExchange(null, shared);
+        if (existing != null) {
+            return existing;
+        }
+        lastAttempt = nanoTime.getAsLong();
+        attempted = true;
+        fetches.incrementAndGet();
+        guard.protect(client.get().uri(uri).accept(MediaType.APPLICATION_JSON).retrieve().bodyToMono(String.class))
+                .map(body -> parse(body))
+                .subscribe(fresh -> {
+                    snapshot = fresh;
+                    lastFailed = false;
+                    inflight.set(null);
+                    log.debug("Fetched {} key(s) from {}", fresh.keys().size(), uri);
+                    sink.tryEmitValue(fresh);
+                }, error -> {
+                    lastFailed = true;
+                    failures.incrementAndGet();
+                    inflight.set(null);
+                    log.warn("Cannot fetch JWKS from {} ({}cached keys stay in use): {}", uri,
+                            snapshot == null ? "no " : "", error.toString());
+                    sink.tryEmitError(error);
+                });
+        return shared;
+    }
+
+    private Snapshot parse(String body) {
+        try {
+            return new Snapshot(VerificationKey.of(JWKSet.parse(body), false), nanoTime.getAsLong());
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException("invalid JWK set from " + uri + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    URI uri() {
+        return uri;
+    }
+
+    /** Fetches started so far. */
+    long fetches() {
+        return fetches.get();
+    }
+
+    long failures() {
+        return failures.get();
+    }
+}
