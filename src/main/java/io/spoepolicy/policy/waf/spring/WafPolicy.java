@@ -30,11 +30,17 @@ public final class WafPolicy implements SyncSpoePolicy {
     private final WafEngine engine;
     private final int denyStatus;
     private final boolean exportMessage;
+    private final boolean denyPartialInspection;
 
     public WafPolicy(WafEngine engine, int denyStatus, boolean exportMessage) {
+        this(engine, denyStatus, exportMessage, false);
+    }
+
+    public WafPolicy(WafEngine engine, int denyStatus, boolean exportMessage, boolean denyPartialInspection) {
         this.engine = engine;
         this.denyStatus = denyStatus;
         this.exportMessage = exportMessage;
+        this.denyPartialInspection = denyPartialInspection;
     }
 
     @Override
@@ -58,7 +64,9 @@ public final class WafPolicy implements SyncSpoePolicy {
             decision = new Decision(Verdict.ALLOW, 0, "waf-detect-only", Map.of());
         }
         else if (!result.capsHit().isEmpty()) {
-            decision = new Decision(Verdict.ALLOW, 0, "waf-partial-inspection", Map.of());
+            decision = denyPartialInspection && !engine.settings().detectOnly()
+                    ? Decision.deny(denyStatus, "waf-partial-inspection")
+                    : new Decision(Verdict.ALLOW, 0, "waf-partial-inspection", Map.of());
         }
         else {
             decision = Decision.allow();

@@ -62,7 +62,8 @@ public class WafPolicyConfiguration {
 
     @Bean
     WafPolicy wafPolicy(WafEngine engine, WafProperties properties) {
-        return new WafPolicy(engine, properties.denyStatus(), properties.exportMessage());
+        return new WafPolicy(engine, properties.denyStatus(), properties.exportMessage(),
+                properties.denyPartialInspection());
     }
 
     @Bean

@@ -31,6 +31,9 @@ import org.springframework.validation.annotation.Validated;
  *        inspection; keep it below {@code spoe.policies.deadline}
  * @param exportMessage also send the short message as {@code waf_message} (register it in
  *        HAProxy's {@code register-var-names} first)
+ * @param denyPartialInspection deny requests that hit an inspection cap (body bytes, argument
+ *        count, time budget) instead of allowing them: an attacker can pad a request past the caps
+ *        to keep the payload from being inspected
  * @param exclusions rules switched off per host and/or path prefix
  * @param txVariables further CRS setup values as TX variables (e.g. {@code allowed_methods})
  */
@@ -48,6 +51,7 @@ public record WafProperties(
         @DefaultValue("1024") @Min(0) int maxArgs,
         @DefaultValue("250ms") @NotNull Duration timeBudget,
         @DefaultValue("false") boolean exportMessage,
+        @DefaultValue("false") boolean denyPartialInspection,
         @DefaultValue @Valid List<Exclusion> exclusions,
         @DefaultValue Map<String, String> txVariables) {
 

@@ -94,6 +94,10 @@ class WafPolicyTest {
         Decision decision = new WafPolicy(new WafEngine(rules, capped), 403, false).decide(new PolicyRequest(big, "test"));
         assertThat(decision.verdict()).isEqualTo(Verdict.ALLOW);
         assertThat(decision.reason()).isEqualTo("waf-partial-inspection");
+
+        Decision strict = new WafPolicy(new WafEngine(rules, capped), 403, false, true).decide(new PolicyRequest(big, "test"));
+        assertThat(strict.verdict()).isEqualTo(Verdict.DENY);
+        assertThat(strict.reason()).isEqualTo("waf-partial-inspection");
     }
 
     @Test
