@@ -17,9 +17,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 import io.spoepolicy.protocol.Action;
@@ -339,6 +341,13 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         if (state == SessionState.HANDSHAKING) {
             log.debug("Connection {} from {}: no HELLO within {}", id, peer(), settings.helloTimeout());
             closeReason = CloseReason.HELLO_TIMEOUT;
+            ChannelHandlerContext tls = channel.pipeline().context(SslHandler.class);
+            if (tls != null && !((SslHandler) tls.handler()).handshakeFuture().isDone()) {
+                // No TLS session yet to carry a DISCONNECT: close the socket below the TLS layer.
+                state = SessionState.CLOSING;
+                tls.close();
+                return;
+            }
             disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.TIMEOUT.code(), "no HELLO received in time"));
         }
     }
@@ -375,12 +384,30 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         catch (RuntimeException ex) {
             actions = Mono.error(ex);
         }
+        if (actions instanceof Fuseable.ScalarCallable<?> ready) {
+            // Decided already (inline policies): answer without subscribing an operator chain.
+            completed(pending, readyActions(ready));
+            return;
+        }
         actions.defaultIfEmpty(List.of())
                 .onErrorResume(error -> {
                     log.warn("Connection {}: NOTIFY handler failed", id, error);
                     return Mono.just(handler.failureActions(error));
                 })
                 .subscribe(result -> completed(pending, result));
+    }
+
+    /** The value of a completed scalar, with the same empty and error handling as the reactive path. */
+    @SuppressWarnings("unchecked")
+    private List<Action> readyActions(Fuseable.ScalarCallable<?> ready) {
+        try {
+            List<Action> value = ((Fuseable.ScalarCallable<List<Action>>) ready).call();
+            return value == null ? List.of() : value;
+        }
+        catch (Exception error) {
+            log.warn("Connection {}: NOTIFY handler failed", id, error);
+            return handler.failureActions(error);
+        }
     }
 
     private void completed(Pending pending, List<Action> actions) {
@@ -539,12 +566,26 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         flushPending = false;
         channel.writeAndFlush(buffer).addListener((ChannelFutureListener) future -> {
             if (future.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
-                duplex.shutdownOutput();
+                shutdownOutput(duplex);
             }
         });
         readPaused = false;
         channel.config().setAutoRead(true);
         timer = schedule(settings.linger(), () -> closeNow(closeReason == null ? CloseReason.AGENT_DRAINED : closeReason));
+    }
+
+    /** Over TLS, close_notify goes first: a bare FIN reads as a truncated stream to HAProxy's TLS layer. */
+    private void shutdownOutput(DuplexChannel duplex) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            duplex.shutdownOutput();
+            return;
+        }
+        tls.closeOutbound().addListener(done -> {
+            if (channel.isActive()) {
+                duplex.shutdownOutput();
+            }
+        });
     }
 
     private void closeNow(CloseReason reason) {
