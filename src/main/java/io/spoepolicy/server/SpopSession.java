@@ -362,16 +362,25 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         if (lastFrameType == FrameType.UNSET.id()) {
             observer.fragmentedNotifyReceived();
         }
-        Pending pending = new Pending(notify, System.nanoTime());
-        if (waiting.isEmpty() && limiter.tryAcquire()) {
-            start(pending);
-        }
-        else {
-            waiting.add(pending);
-            waitForPermit();
-        }
+        waiting.add(new Pending(notify, System.nanoTime()));
+        startWaiting();
         if (inFlight + waiting.size() >= settings.maxInFlightPerConnection()) {
             pauseReading();
+        }
+    }
+
+    /**
+     * Starts queued NOTIFYs while both limits allow. Pausing the reads is not enough for the
+     * per-connection one: the frames of one read are all decoded, and a peer can pack thousands
+     * of small NOTIFYs into it; they wait here instead of running at once.
+     */
+    private void startWaiting() {
+        while (!waiting.isEmpty() && inFlight < settings.maxInFlightPerConnection()) {
+            if (!limiter.tryAcquire()) {
+                waitForPermit();
+                return;
+            }
+            start(waiting.poll());
         }
     }
 
@@ -430,6 +439,10 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             lastActivityNanos = System.nanoTime();
             observer.notifyAcknowledged(this, notify, lastActivityNanos - pending.receivedNanos);
         }
+        if (state != SessionState.CLOSED) {
+            // A per-connection slot is free again.
+            startWaiting();
+        }
         if (state == SessionState.PROCESSING) {
             resumeReadingIfBelowLimits();
             closeIfIdleAfterDeadline();
@@ -481,17 +494,21 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private void permitMayBeAvailable() {
         channel.eventLoop().execute(() -> {
             waitingForPermit = false;
-            while (!waiting.isEmpty() && state != SessionState.CLOSED && limiter.tryAcquire()) {
-                start(waiting.poll());
-            }
             if (state == SessionState.CLOSED) {
                 waiting.clear();
             }
-            else if (!waiting.isEmpty()) {
-                waitForPermit();
+            else {
+                startWaiting();
             }
-            else if (state == SessionState.PROCESSING) {
-                resumeReadingIfBelowLimits();
+            if (!waitingForPermit) {
+                // This wake-up may have been meant for a permit this session no longer needs
+                // (closed, disconnected, or its own slots full): hand it to the next waiter.
+                if (limiter.tryAcquire()) {
+                    limiter.release();
+                }
+                if (state == SessionState.PROCESSING) {
+                    resumeReadingIfBelowLimits();
+                }
             }
         });
     }
