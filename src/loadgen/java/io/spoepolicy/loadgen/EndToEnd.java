@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,7 +67,10 @@ public final class EndToEnd {
                 Map<String, List<Double>> ratios = new LinkedHashMap<>();
                 for (int round = 1; round <= rounds; round++) {
                     Map<String, Double> rates = new LinkedHashMap<>();
-                    for (String frontend : haproxy.frontends()) {
+                    // Each round starts with another frontend, so no scenario always follows the same one.
+                    List<String> order = new ArrayList<>(haproxy.frontends());
+                    Collections.rotate(order, -(round - 1));
+                    for (String frontend : order) {
                         wrk.run(haproxy.url(frontend), 1, connections, warmup, 0);
                         AgentProcess agent = agents.get(frontend);
                         long cpu0 = agent == null ? 0 : agent.cpuNanos();

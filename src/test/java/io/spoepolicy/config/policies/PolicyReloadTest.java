@@ -63,7 +63,8 @@ class PolicyReloadTest {
     @Autowired
     ActivePolicies active;
 
-    @Value("${local.server.port}")
+    // Actuator listens on the management port (management.server.port).
+    @Value("${local.management.port}")
     int httpPort;
 
     @Test
