@@ -26,7 +26,8 @@ public record Decision(Verdict verdict, int status, String reason, Map<String, T
     public Decision {
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(reason, "reason");
-        variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+        // Most decisions carry no variables: share the empty map instead of copying it.
+        variables = variables.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(variables));
     }
 
     /** No objection. */

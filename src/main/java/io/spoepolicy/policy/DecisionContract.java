@@ -79,8 +79,14 @@ public record DecisionContract(VarScope scope) {
 
     /** The ACK actions for a decision: the verdict, then the policies' own variables. */
     public List<Action> actions(Decision decision, String decidingPolicy) {
+        Action verdict = VerdictActions.of(scope, decision.verdict());
+        if (!decision.denied() && decision.reason().isEmpty() && decidingPolicy == null
+                && decision.variables().isEmpty()) {
+            // The common answer (allow, nothing else): one shared, immutable action.
+            return List.of(verdict);
+        }
         List<Action> actions = new ArrayList<>(4 + decision.variables().size());
-        actions.add(Action.setVar(scope, ACTION, TypedValue.of(decision.verdict().action())));
+        actions.add(verdict);
         if (decision.denied()) {
             actions.add(Action.setVar(scope, STATUS, TypedValue.of(decision.status())));
         }
@@ -108,5 +114,26 @@ public record DecisionContract(VarScope scope) {
 
     public Action noop() {
         return Action.unsetVar(scope, NOOP);
+    }
+
+    /** The {@code action} SET-VAR of each verdict in each scope, built once: they are immutable. */
+    private static final class VerdictActions {
+        private static final Map<VarScope, Map<Verdict, Action>> ACTIONS = build();
+
+        private static Map<VarScope, Map<Verdict, Action>> build() {
+            Map<VarScope, Map<Verdict, Action>> all = new java.util.EnumMap<>(VarScope.class);
+            for (VarScope scope : VarScope.values()) {
+                Map<Verdict, Action> byVerdict = new java.util.EnumMap<>(Verdict.class);
+                for (Verdict verdict : Verdict.values()) {
+                    byVerdict.put(verdict, Action.setVar(scope, ACTION, TypedValue.of(verdict.action())));
+                }
+                all.put(scope, java.util.Collections.unmodifiableMap(byVerdict));
+            }
+            return java.util.Collections.unmodifiableMap(all);
+        }
+
+        static Action of(VarScope scope, Verdict verdict) {
+            return ACTIONS.get(scope).get(verdict);
+        }
     }
 }

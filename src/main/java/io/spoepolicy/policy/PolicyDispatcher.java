@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -90,7 +91,12 @@ public final class PolicyDispatcher {
             if (chain == null) {
                 return Mono.just(unhandled(message));
             }
-            return evaluate(chain, new PolicyRequest(message, engineId)).map(outcome -> outcome.actions(contract));
+            Mono<Outcome> outcome = evaluate(chain, new PolicyRequest(message, engineId));
+            Outcome ready = readyValue(outcome);
+            if (ready != null) {
+                return Mono.just(ready.actions(contract));
+            }
+            return outcome.map(result -> result.actions(contract));
         }
         return Flux.fromIterable(messages)
                 .filter(message -> chains.containsKey(message.name()) || !unhandled(message).isEmpty())
@@ -109,6 +115,19 @@ public final class PolicyDispatcher {
         }
         catch (RuntimeException ex) {
             outcome = Mono.error(ex);
+        }
+        Outcome ready = readyValue(outcome);
+        if (ready != null) {
+            // The whole chain ran inline and is decided: no deadline can pass any more, so the
+            // timer, its scheduler hop and the operator chain would be pure overhead.
+            listener.completed(request, ready, System.nanoTime() - start);
+            return Mono.just(ready);
+        }
+        if (outcome instanceof Fuseable.ScalarCallable<?>) {
+            // An inline policy threw: same answer as the error path below, without a timer.
+            Outcome failed = accumulator.failure(errorOf(outcome));
+            listener.completed(request, failed, System.nanoTime() - start);
+            return Mono.just(failed);
         }
         return outcome
                 .timeout(deadline)
@@ -137,6 +156,30 @@ public final class PolicyDispatcher {
                             : step(chain, next, accumulator));
         }
         return Mono.just(accumulator.outcome());
+    }
+
+    /** The value of an already-completed scalar {@link Mono}, or {@code null} (also when it failed). */
+    @SuppressWarnings("unchecked")
+    private static <T> T readyValue(Mono<T> mono) {
+        if (mono instanceof Fuseable.ScalarCallable<?> scalar) {
+            try {
+                return ((Fuseable.ScalarCallable<T>) scalar).call();
+            }
+            catch (Exception ex) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static Throwable errorOf(Mono<?> failed) {
+        try {
+            ((Fuseable.ScalarCallable<?>) failed).call();
+            return new IllegalStateException("policy chain completed empty");
+        }
+        catch (Exception ex) {
+            return ex;
+        }
     }
 
     private List<Action> merge(List<Outcome> outcomes) {
@@ -177,7 +220,8 @@ public final class PolicyDispatcher {
     /** Sequential state of one chain run; touched by one thread at a time, in order. */
     private final class Accumulator {
         final PolicyRequest request;
-        private final Map<String, io.spoepolicy.protocol.TypedValue> variables = new LinkedHashMap<>();
+        /** Created by the first decision that carries variables; most carry none. */
+        private Map<String, io.spoepolicy.protocol.TypedValue> variables;
         private String current;
         private long stepStart;
         private Decision deciding = Decision.allow();
@@ -199,7 +243,12 @@ public final class PolicyDispatcher {
                 decision = Decision.allow();
             }
             listener.decided(request, current, decision, System.nanoTime() - stepStart);
-            variables.putAll(decision.variables());
+            if (!decision.variables().isEmpty()) {
+                if (variables == null) {
+                    variables = new LinkedHashMap<>();
+                }
+                variables.putAll(decision.variables());
+            }
             if (decision.verdict() != Verdict.ALLOW) {
                 deciding = decision;
                 decidingPolicy = current;
@@ -209,6 +258,10 @@ public final class PolicyDispatcher {
         }
 
         Outcome outcome() {
+            if (variables == null) {
+                // No policy set variables: the deciding decision is the merged one.
+                return Outcome.decided(deciding, decidingPolicy);
+            }
             Decision merged = new Decision(deciding.verdict(), deciding.status(), deciding.reason(), variables);
             return Outcome.decided(merged, decidingPolicy);
         }

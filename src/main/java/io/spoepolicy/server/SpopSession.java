@@ -17,9 +17,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 import io.spoepolicy.protocol.Action;
@@ -339,6 +341,13 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         if (state == SessionState.HANDSHAKING) {
             log.debug("Connection {} from {}: no HELLO within {}", id, peer(), settings.helloTimeout());
             closeReason = CloseReason.HELLO_TIMEOUT;
+            ChannelHandlerContext tls = channel.pipeline().context(SslHandler.class);
+            if (tls != null && !((SslHandler) tls.handler()).handshakeFuture().isDone()) {
+                // No TLS session yet to carry a DISCONNECT: close the socket below the TLS layer.
+                state = SessionState.CLOSING;
+                tls.close();
+                return;
+            }
             disconnect(new OutboundFrame.AgentDisconnect(SpopStatus.TIMEOUT.code(), "no HELLO received in time"));
         }
     }
@@ -353,16 +362,25 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         if (lastFrameType == FrameType.UNSET.id()) {
             observer.fragmentedNotifyReceived();
         }
-        Pending pending = new Pending(notify, System.nanoTime());
-        if (waiting.isEmpty() && limiter.tryAcquire()) {
-            start(pending);
-        }
-        else {
-            waiting.add(pending);
-            waitForPermit();
-        }
+        waiting.add(new Pending(notify, System.nanoTime()));
+        startWaiting();
         if (inFlight + waiting.size() >= settings.maxInFlightPerConnection()) {
             pauseReading();
+        }
+    }
+
+    /**
+     * Starts queued NOTIFYs while both limits allow. Pausing the reads is not enough for the
+     * per-connection one: the frames of one read are all decoded, and a peer can pack thousands
+     * of small NOTIFYs into it; they wait here instead of running at once.
+     */
+    private void startWaiting() {
+        while (!waiting.isEmpty() && inFlight < settings.maxInFlightPerConnection()) {
+            if (!limiter.tryAcquire()) {
+                waitForPermit();
+                return;
+            }
+            start(waiting.poll());
         }
     }
 
@@ -375,12 +393,30 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         catch (RuntimeException ex) {
             actions = Mono.error(ex);
         }
+        if (actions instanceof Fuseable.ScalarCallable<?> ready) {
+            // Decided already (inline policies): answer without subscribing an operator chain.
+            completed(pending, readyActions(ready));
+            return;
+        }
         actions.defaultIfEmpty(List.of())
                 .onErrorResume(error -> {
                     log.warn("Connection {}: NOTIFY handler failed", id, error);
                     return Mono.just(handler.failureActions(error));
                 })
                 .subscribe(result -> completed(pending, result));
+    }
+
+    /** The value of a completed scalar, with the same empty and error handling as the reactive path. */
+    @SuppressWarnings("unchecked")
+    private List<Action> readyActions(Fuseable.ScalarCallable<?> ready) {
+        try {
+            List<Action> value = ((Fuseable.ScalarCallable<List<Action>>) ready).call();
+            return value == null ? List.of() : value;
+        }
+        catch (Exception error) {
+            log.warn("Connection {}: NOTIFY handler failed", id, error);
+            return handler.failureActions(error);
+        }
     }
 
     private void completed(Pending pending, List<Action> actions) {
@@ -402,6 +438,10 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
             send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)));
             lastActivityNanos = System.nanoTime();
             observer.notifyAcknowledged(this, notify, lastActivityNanos - pending.receivedNanos);
+        }
+        if (state != SessionState.CLOSED) {
+            // A per-connection slot is free again.
+            startWaiting();
         }
         if (state == SessionState.PROCESSING) {
             resumeReadingIfBelowLimits();
@@ -454,17 +494,21 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private void permitMayBeAvailable() {
         channel.eventLoop().execute(() -> {
             waitingForPermit = false;
-            while (!waiting.isEmpty() && state != SessionState.CLOSED && limiter.tryAcquire()) {
-                start(waiting.poll());
-            }
             if (state == SessionState.CLOSED) {
                 waiting.clear();
             }
-            else if (!waiting.isEmpty()) {
-                waitForPermit();
+            else {
+                startWaiting();
             }
-            else if (state == SessionState.PROCESSING) {
-                resumeReadingIfBelowLimits();
+            if (!waitingForPermit) {
+                // This wake-up may have been meant for a permit this session no longer needs
+                // (closed, disconnected, or its own slots full): hand it to the next waiter.
+                if (limiter.tryAcquire()) {
+                    limiter.release();
+                }
+                if (state == SessionState.PROCESSING) {
+                    resumeReadingIfBelowLimits();
+                }
             }
         });
     }
@@ -539,12 +583,26 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         flushPending = false;
         channel.writeAndFlush(buffer).addListener((ChannelFutureListener) future -> {
             if (future.isSuccess() && channel instanceof DuplexChannel duplex && channel.isActive()) {
-                duplex.shutdownOutput();
+                shutdownOutput(duplex);
             }
         });
         readPaused = false;
         channel.config().setAutoRead(true);
         timer = schedule(settings.linger(), () -> closeNow(closeReason == null ? CloseReason.AGENT_DRAINED : closeReason));
+    }
+
+    /** Over TLS, close_notify goes first: a bare FIN reads as a truncated stream to HAProxy's TLS layer. */
+    private void shutdownOutput(DuplexChannel duplex) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            duplex.shutdownOutput();
+            return;
+        }
+        tls.closeOutbound().addListener(done -> {
+            if (channel.isActive()) {
+                duplex.shutdownOutput();
+            }
+        });
     }
 
     private void closeNow(CloseReason reason) {

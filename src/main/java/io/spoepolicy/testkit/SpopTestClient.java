@@ -11,6 +11,10 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
 import io.spoepolicy.protocol.FrameType;
 import io.spoepolicy.protocol.Payloads;
 import io.spoepolicy.protocol.SpopMessage;
@@ -53,6 +57,37 @@ public final class SpopTestClient implements AutoCloseable {
         socket.connect(address, 5000);
         socket.setSoTimeout((int) readTimeout.toMillis());
         return new SpopTestClient(socket);
+    }
+
+    /** A client over TLS, e.g. against {@code spoe.server.ssl.bundle}; 5 s read timeout. */
+    public static SpopTestClient connect(InetSocketAddress address, SSLSocketFactory tls) throws IOException {
+        return connect(address, Duration.ofSeconds(5), tls);
+    }
+
+    /**
+     * A client over TLS. The handshake completes before this returns, and the agent's certificate
+     * must name the host of {@code address} (as HAProxy's {@code verifyhost} checks it). With TLS
+     * 1.3 a refused client certificate only shows on the first read: expect the failure from
+     * {@link #handshake()}, not from here.
+     */
+    public static SpopTestClient connect(InetSocketAddress address, Duration readTimeout, SSLSocketFactory tls)
+            throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.setTcpNoDelay(true);
+            plain.connect(address, 5000);
+            plain.setSoTimeout((int) readTimeout.toMillis());
+            SSLSocket socket = (SSLSocket) tls.createSocket(plain, address.getHostString(), address.getPort(), true);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return new SpopTestClient(socket);
+        }
+        catch (IOException | RuntimeException ex) {
+            plain.close();
+            throw ex;
+        }
     }
 
     /** HELLO with pipelining, max-frame-size 16380 and an engine-id; returns the agent's HELLO. */

@@ -1,56 +1,63 @@
 package io.spoepolicy.config;
 
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-import io.spoepolicy.server.SpoeServer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.Banner;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.spoepolicy.SpoePolicyApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The drain configuration fails startup, naming the properties, when it cannot work. */
+/** A drain configuration that cannot work fails startup with a message naming the properties. */
 class DrainConfigurationTest {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
-            .withUserConfiguration(Wiring.class)
-            .withPropertyValues("spoe.server.port=0", "spoe.server.host=127.0.0.1");
-
     @Test
-    void defaultsFitTheDefaultPhaseTimeout() {
-        runner.run(context -> assertThat(context).hasNotFailed().hasSingleBean(SpoeServer.class));
+    void theDefaultDrainNeedsThirteenSecondsOfShutdownPhase() {
+        SpoeServerProperties.Drain defaults = new SpoeServerProperties.Drain(Duration.ofSeconds(3),
+                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(10));
+        DrainBudget.validate(defaults, Duration.ofSeconds(13));
+        assertThatThrownBy(() -> DrainBudget.validate(defaults, Duration.ofMillis(12_999)))
+                .hasMessageContaining("spring.lifecycle.timeout-per-shutdown-phase");
     }
 
     @Test
     void aDrainLongerThanTheShutdownPhaseFailsStartup() {
-        runner.withPropertyValues("spoe.server.drain.deadline=20s", "spring.lifecycle.timeout-per-shutdown-phase=15s")
-                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("spoe.server.drain.deadline")
-                        .hasMessageContaining("spoe.server.drain.linger")
-                        .hasMessageContaining("spring.lifecycle.timeout-per-shutdown-phase"));
+        assertThatThrownBy(() -> start("spoe.server.drain.deadline=20s",
+                "spring.lifecycle.timeout-per-shutdown-phase=15s"))
+                .rootCause()
+                .hasMessageContaining("spoe.server.drain.deadline")
+                .hasMessageContaining("spoe.server.drain.linger")
+                .hasMessageContaining("spring.lifecycle.timeout-per-shutdown-phase");
     }
 
     @Test
     void aWindowThatLeavesNoTimeForQuietClosesFailsStartup() {
-        runner.withPropertyValues("spoe.server.drain.window=10s", "spoe.server.drain.deadline=10s")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("spoe.server.drain.window + spoe.server.drain.quiet-period"));
+        assertThatThrownBy(() -> start("spoe.server.drain.window=10s", "spoe.server.drain.deadline=10s"))
+                .hasStackTraceContaining("spoe.server.drain.window + spoe.server.drain.quiet-period");
     }
 
     @Test
     void aZeroQuietPeriodFailsStartup() {
-        runner.withPropertyValues("spoe.server.drain.quiet-period=0s")
-                .run(context -> assertThat(context).hasFailed().getFailure()
-                        .hasStackTraceContaining("quiet-period must be positive"));
+        assertThatThrownBy(() -> start("spoe.server.drain.quiet-period=0s"))
+                .hasStackTraceContaining("quiet-period must be positive");
     }
 
-    @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({SpoeServerProperties.class, SpoePolicyProperties.class})
-    @Import(SpoeConfiguration.class)
-    static class Wiring {
+    /** Starts the whole service without web servers; fails the test if it starts. */
+    private static void start(String... properties) {
+        List<String> arguments = new ArrayList<>(List.of("--spoe.server.port=0", "--spoe.server.host=127.0.0.1",
+                "--spring.main.web-application-type=none", "--spring.main.register-shutdown-hook=false"));
+        for (String property : properties) {
+            arguments.add("--" + property);
+        }
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(SpoePolicyApplication.class)
+                .bannerMode(Banner.Mode.OFF).logStartupInfo(false).run(arguments.toArray(String[]::new));
+        context.close();
+        assertThat(context).as("the service started with %s", List.of(properties)).isNull();
     }
 }

@@ -31,7 +31,7 @@ class GracefulShutdownOrderTest {
                 org.springframework.boot.web.server.context.WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE);
         try (SpringAgent agent = SpringAgent.start("shutdown-order", FreePorts.next(),
                 "spoe.server.drain.window=2s", "spoe.server.drain.deadline=6s")) {
-            int http = agent.httpPort();
+            int http = agent.managementPort();
             SpoeServer server = agent.server();
             assertThat(HttpLoad.get(http, "/actuator/health/readiness").status()).isEqualTo(200);
             try (SpopTestClient haproxy = SpopTestClient.connect("127.0.0.1", agent.port())) {

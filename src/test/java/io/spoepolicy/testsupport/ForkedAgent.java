@@ -38,7 +38,7 @@ public final class ForkedAgent implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "io.spoepolicy.SpoePolicyApplication",
-                "--spoe.server.host=127.0.0.1", "--spoe.server.port=" + port, "--server.port=0",
+                "--spoe.server.host=127.0.0.1", "--spoe.server.port=" + port, "--server.port=0", "--management.server.port=0",
                 "--spring.main.banner-mode=off"));
         for (String property : properties) {
             command.add("--" + property);

@@ -57,6 +57,7 @@ public final class SpringAgent implements AutoCloseable {
                 "spoe.server.host=127.0.0.1",
                 "spoe.server.port=" + port,
                 "server.port=0",
+                "management.server.port=0",
                 "spring.main.register-shutdown-hook=false",
                 "spring.jmx.enabled=false"));
         properties.addAll(extraProperties);
@@ -70,7 +71,7 @@ public final class SpringAgent implements AutoCloseable {
                 }
             }
         };
-        context = new SpringApplicationBuilder(SpoePolicyApplication.class)
+        context = new SpringApplicationBuilder(SpoePolicyApplication.class, IsolatedReactorResources.class)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("engineIdRecorder", engineRecorder))
@@ -113,9 +114,15 @@ public final class SpringAgent implements AutoCloseable {
         return port;
     }
 
-    /** The HTTP (Actuator) port of the running instance. */
+    /** The HTTP port of the running instance. */
     public int httpPort() {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** The Actuator port (probes, scrape): the management server's, or the HTTP port without one. */
+    public int managementPort() {
+        Integer port = context.getEnvironment().getProperty("local.management.port", Integer.class);
+        return port != null ? port : httpPort();
     }
 
     public String name() {

@@ -65,6 +65,7 @@ class PolicyReloadTest {
     @Autowired
     ActivePolicies active;
 
+    // Actuator listens on the management port (management.server.port).
     @Value("${local.management.port}")
     int httpPort;
 

@@ -1,0 +1,105 @@
+package io.spoepolicy.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.policy.PolicyRequest;
+import io.spoepolicy.testkit.HaproxyFrames;
+
+/**
+ * The SPOP codec: decoding a NOTIFY as the session receives it (a whole frame in a direct
+ * buffer, length prefix included) and encoding an ACK. Lives in the protocol package to call the
+ * decoder's {@code decode} directly, without a channel.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@State(Scope.Thread)
+public class CodecBenchmark {
+
+    private ByteBuf typical;
+    private ByteBuf big;
+    private SpopFrameDecoder decoder;
+    private final List<Object> out = new ArrayList<>(1);
+    private final SpopFrameEncoder encoder = new SpopFrameEncoder();
+    private OutboundFrame.Ack ack;
+
+    @Setup
+    public void setUp() {
+        typical = direct(HaproxyFrames.notify(1, 1, Messages.typical()));
+        big = direct(HaproxyFrames.notify(1, 1, Messages.bigHeaders(8192)));
+        decoder = new SpopFrameDecoder(1 << 20, 64, 1 << 20);
+        ack = new OutboundFrame.Ack(12, 3456, List.of(
+                Action.setVar(VarScope.TRANSACTION, "action", TypedValue.of("deny")),
+                Action.setVar(VarScope.TRANSACTION, "status", TypedValue.of(403L)),
+                Action.setVar(VarScope.TRANSACTION, "reason", TypedValue.of("ip-denied"))));
+    }
+
+    @TearDown
+    public void tearDown() {
+        typical.release();
+        big.release();
+    }
+
+    private static ByteBuf direct(byte[] frame) {
+        ByteBuf buffer = Unpooled.directBuffer(frame.length);
+        buffer.writeBytes(frame);
+        return buffer;
+    }
+
+    private Object decode(ByteBuf frame) {
+        frame.readerIndex(0);
+        out.clear();
+        decoder.decode(null, frame, out);
+        return out.get(0);
+    }
+
+    /** IP, method, path, query and ten headers (625 payload bytes). */
+    @Benchmark
+    public Object decodeTypicalNotify() {
+        return decode(typical);
+    }
+
+    /** The typical message with 8 KB of headers. */
+    @Benchmark
+    public Object decodeNotify8kHeaders() {
+        return decode(big);
+    }
+
+    /** Decode, then read every argument a policy of the default set reads, headers parsed. */
+    @Benchmark
+    public Object decodeTypicalAndReadAll() {
+        InboundFrame.Notify notify = (InboundFrame.Notify) decode(typical);
+        PolicyRequest request = new PolicyRequest(notify.messages().get(0), "engine");
+        return request.clientIp().hashCode() + request.method().length() + request.path().length()
+                + request.query().length() + request.headers().first("user-agent").length();
+    }
+
+    /** An ACK with three SET-VARs (action, status, reason), into a buffer from Netty's allocator. */
+    @Benchmark
+    public int encodeAck3SetVars() {
+        ByteBuf buffer = encoder.encode(ack, ByteBufAllocator.DEFAULT);
+        int size = buffer.readableBytes();
+        buffer.release();
+        return size;
+    }
+}

@@ -1,0 +1,392 @@
+package io.spoepolicy.policy.waf.eval;
+
+import io.spoepolicy.policy.waf.InspectionCap;
+import io.spoepolicy.policy.waf.operator.OperatorContext;
+import io.spoepolicy.policy.waf.request.Entry;
+import io.spoepolicy.policy.waf.request.RequestData;
+import io.spoepolicy.policy.waf.rules.Ctl;
+import io.spoepolicy.policy.waf.rules.Macro;
+import io.spoepolicy.policy.waf.rules.Rule;
+import io.spoepolicy.policy.waf.rules.Target;
+import io.spoepolicy.policy.waf.rules.Variable;
+import io.spoepolicy.policy.waf.transform.TransformChain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The mutable state of one evaluation: TX variables, matched variables, captures, rule removals
+ * made by {@code ctl}, the transformation cache and the outcome so far. One per request, never
+ * shared between threads.
+ */
+public final class Transaction implements OperatorContext, Macro.Resolver {
+
+    private record CacheKey(int chain, String value) {}
+
+    private final RequestData request;
+    private final Map<String, String> tx;
+    private final Map<CacheKey, List<String>> transformCache = new HashMap<>();
+    private final long deadlineNanos;
+
+    /** TX as entries, rebuilt only after TX changed: dozens of rules read TX per request. */
+    private List<Entry> txEntries;
+    private List<Entry> args;
+    private List<Entry> argNames;
+    private List<Entry> matchedVars = new ArrayList<>();
+    private List<Entry> linkMatches = new ArrayList<>();
+    private String matchedVar = "";
+    private String matchedVarName = "";
+    private Rule currentRule;
+    private boolean captureEnabled;
+
+    private final List<long[]> removedIds = new ArrayList<>();
+    private final Set<String> removedTags = new HashSet<>();
+    private final Map<Long, List<Target>> removedTargetsById = new HashMap<>();
+    private final List<Map.Entry<String, Target>> removedTargetsByTag = new ArrayList<>();
+
+    private final LinkedHashSet<Long> loggedIds = new LinkedHashSet<>();
+    private String firstMessage;
+    private String denyMessage;
+    private boolean wouldDeny;
+    private boolean engineOff;
+
+    public Transaction(RequestData request, Map<String, String> initialTx, long deadlineNanos) {
+        this.request = request;
+        this.tx = new LinkedHashMap<>(initialTx);
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    public RequestData request() {
+        return request;
+    }
+
+    // ---- rule bookkeeping -------------------------------------------------------------------
+
+    void beginRule(Rule rule) {
+        currentRule = rule;
+        matchedVars = new ArrayList<>();
+        linkMatches = matchedVars;
+    }
+
+    void beginLink(Rule link) {
+        captureEnabled = link.actions().capture();
+        matchedVars = linkMatches;
+        linkMatches = new ArrayList<>();
+    }
+
+    void recordMatch(String name, String value) {
+        matchedVar = value;
+        matchedVarName = name;
+        linkMatches.add(new Entry(name, value));
+    }
+
+    /** Moves this link's matches to MATCHED_VARS for the next link. */
+    void endLink() {
+        matchedVars = linkMatches;
+    }
+
+    boolean isRemoved(Rule rule) {
+        long id = rule.id();
+        for (long[] range : removedIds) {
+            if (id >= range[0] && id <= range[1]) {
+                return true;
+            }
+        }
+        if (!removedTags.isEmpty()) {
+            for (String tag : rule.actions().tags()) {
+                if (removedTags.contains(tag)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    public void removeRuleIds(List<long[]> ranges) {
+        removedIds.addAll(ranges);
+    }
+
+    public void removeTag(String tag) {
+        removedTags.add(tag);
+    }
+
+    void applyCtl(Ctl ctl) {
+        switch (ctl.kind()) {
+            case RULE_REMOVE_BY_ID -> removedIds.addAll(ctl.idRanges());
+            case RULE_REMOVE_BY_TAG -> removedTags.add(expand(Macro.parse(ctl.argument())));
+            case RULE_REMOVE_TARGET_BY_ID -> {
+                for (long[] r : ctl.idRanges()) {
+                    for (long id = r[0]; id <= r[1] && id - r[0] < 10_000; id++) {
+                        removedTargetsById.computeIfAbsent(id, k -> new ArrayList<>()).add(ctl.target());
+                    }
+                }
+            }
+            case RULE_REMOVE_TARGET_BY_TAG -> removedTargetsByTag.add(Map.entry(ctl.argument(), ctl.target()));
+            case REQUEST_BODY_PROCESSOR -> {
+                request.parseBody(ctl.argument().toUpperCase(Locale.ROOT));
+                args = null;
+                argNames = null;
+            }
+            case RULE_ENGINE -> engineOff = ctl.argument().equalsIgnoreCase("off");
+            case NO_OP -> { }
+        }
+    }
+
+    /** Whether a value of {@code variable} with {@code key} is excluded for {@code rule}. */
+    boolean excluded(Rule starter, Rule link, Variable variable, String key) {
+        for (Target t : link.exclusions()) {
+            if (t.variable() == variable && t.selects(key)) {
+                return true;
+            }
+        }
+        if (!removedTargetsById.isEmpty()) {
+            List<Target> targets = removedTargetsById.get(starter.id());
+            if (targets != null) {
+                for (Target t : targets) {
+                    if (t.variable() == variable && t.selects(key)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, Target> e : removedTargetsByTag) {
+            Target t = e.getValue();
+            if (t.variable() == variable && t.selects(key) && starter.actions().tags().contains(e.getKey())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean engineOff() {
+        return engineOff;
+    }
+
+    boolean outOfTime() {
+        return deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0;
+    }
+
+    // ---- outcome ----------------------------------------------------------------------------
+
+    void logged(long id, String message) {
+        loggedIds.add(id);
+        if (firstMessage == null && message != null && !message.isEmpty()) {
+            firstMessage = message;
+        }
+    }
+
+    void denied(String message) {
+        if (!wouldDeny) {
+            wouldDeny = true;
+            denyMessage = message;
+        }
+    }
+
+    public List<Long> loggedIds() {
+        return List.copyOf(loggedIds);
+    }
+
+    public boolean wouldDeny() {
+        return wouldDeny;
+    }
+
+    /** The deny message, followed by the first detection's message that led to it. */
+    public String message() {
+        if (denyMessage != null) {
+            return firstMessage == null || firstMessage.equals(denyMessage) ? denyMessage
+                    : denyMessage + "; " + firstMessage;
+        }
+        return firstMessage != null ? firstMessage : "";
+    }
+
+    public Set<InspectionCap> caps() {
+        return request.caps();
+    }
+
+    public String tx(String key) {
+        return tx.get(key.toLowerCase(Locale.ROOT));
+    }
+
+    // ---- TX ---------------------------------------------------------------------------------
+
+    void setTx(String key, String value) {
+        tx.put(key.toLowerCase(Locale.ROOT), value);
+        txEntries = null;
+    }
+
+    void deleteTx(String key) {
+        tx.remove(key.toLowerCase(Locale.ROOT));
+        txEntries = null;
+    }
+
+    // ---- transformations --------------------------------------------------------------------
+
+    List<String> stages(TransformChain chain, String value) {
+        if (chain.isEmpty()) {
+            return List.of(value);
+        }
+        CacheKey key = new CacheKey(chain.id(), value);
+        List<String> cached = transformCache.get(key);
+        if (cached == null) {
+            cached = chain.stages(value);
+            transformCache.put(key, cached);
+        }
+        return cached;
+    }
+
+    // ---- variables --------------------------------------------------------------------------
+
+    /** Values of a variable as collection entries (scalars have one entry with an empty key). */
+    List<Entry> values(Variable v) {
+        RequestData r = request;
+        return switch (v) {
+            case ARGS -> args();
+            case ARGS_GET -> r.argsGet;
+            case ARGS_POST -> r.argsPost;
+            case ARGS_NAMES -> argNames();
+            case ARGS_GET_NAMES -> names(r.argsGet);
+            case ARGS_POST_NAMES -> names(r.argsPost);
+            case ARGS_COMBINED_SIZE -> scalar(Long.toString(combinedSize(r)));
+            case REQUEST_HEADERS -> r.headers;
+            case REQUEST_HEADERS_NAMES -> names(r.headers);
+            case REQUEST_COOKIES -> r.cookies;
+            case REQUEST_COOKIES_NAMES -> names(r.cookies);
+            case FILES -> r.files;
+            case FILES_NAMES -> r.fileNames;
+            case FILES_COMBINED_SIZE -> scalar(Long.toString(r.filesCombinedSize));
+            case MULTIPART_PART_HEADERS -> r.multipartPartHeaders;
+            case XML -> r.xml;
+            case TX -> txEntries();
+            case MATCHED_VAR -> scalar(matchedVar);
+            case MATCHED_VAR_NAME -> scalar(matchedVarName);
+            case MATCHED_VARS -> matchedVars;
+            case MATCHED_VARS_NAMES -> names(matchedVars);
+            case REQUEST_LINE -> scalar(r.requestLine);
+            case REQUEST_METHOD -> scalar(r.method);
+            case REQUEST_PROTOCOL -> scalar(r.protocol);
+            case REQUEST_URI -> scalar(r.uri);
+            case REQUEST_URI_RAW -> scalar(r.uriRaw);
+            case REQUEST_FILENAME -> scalar(r.filename);
+            case REQUEST_BASENAME -> scalar(r.basename);
+            case QUERY_STRING -> scalar(r.queryString);
+            case REQUEST_BODY -> scalar(r.requestBody());
+            case REQUEST_BODY_LENGTH -> scalar(Integer.toString(r.bodyLength));
+            case REQBODY_PROCESSOR -> scalar(r.bodyProcessor);
+            case REMOTE_ADDR -> scalar(r.remoteAddr);
+            case UNIQUE_ID -> scalar(Integer.toHexString(System.identityHashCode(this)) + Long.toHexString(System.nanoTime()));
+        };
+    }
+
+    private List<Entry> txEntries() {
+        if (txEntries == null) {
+            List<Entry> out = new ArrayList<>(tx.size());
+            for (Map.Entry<String, String> e : tx.entrySet()) {
+                out.add(new Entry(e.getKey(), e.getValue()));
+            }
+            txEntries = out;
+        }
+        return txEntries;
+    }
+
+    private List<Entry> args() {
+        if (args == null) {
+            args = concat(request.argsGet, request.argsPost);
+        }
+        return args;
+    }
+
+    private List<Entry> argNames() {
+        if (argNames == null) {
+            argNames = names(args());
+        }
+        return argNames;
+    }
+
+    private static long combinedSize(RequestData r) {
+        long size = 0;
+        for (Entry e : r.argsGet) {
+            size += e.key().length() + e.value().length();
+        }
+        for (Entry e : r.argsPost) {
+            size += e.key().length() + e.value().length();
+        }
+        return size;
+    }
+
+    private static List<Entry> scalar(String value) {
+        return List.of(new Entry("", value == null ? "" : value));
+    }
+
+    private static List<Entry> concat(List<Entry> a, List<Entry> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        List<Entry> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static List<Entry> names(List<Entry> entries) {
+        List<Entry> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            out.add(new Entry(e.key(), e.key()));
+        }
+        return out;
+    }
+
+    // ---- OperatorContext and macros ---------------------------------------------------------
+
+    @Override
+    public String expand(Macro macro) {
+        return macro.isConstant() ? macro.text() : macro.expand(this);
+    }
+
+    @Override
+    public boolean captureEnabled() {
+        return captureEnabled;
+    }
+
+    @Override
+    public void capture(int index, String value) {
+        tx.put(Integer.toString(index), value);
+        txEntries = null;
+    }
+
+    @Override
+    public String resolve(Macro.Ref ref) {
+        switch (ref.variable()) {
+            case "TX":
+                return ref.key() == null ? null : tx.get(ref.key());
+            case "MATCHED_VAR":
+                return matchedVar;
+            case "MATCHED_VAR_NAME":
+                return matchedVarName;
+            case "RULE":
+                if (currentRule == null || ref.key() == null) {
+                    return null;
+                }
+                return ref.key().equals("id") ? Long.toString(currentRule.id()) : null;
+            default:
+                Variable v = Variable.byName(ref.variable());
+                if (v == null) {
+                    return null;
+                }
+                for (Entry e : values(v)) {
+                    if (ref.key() == null || e.key().equalsIgnoreCase(ref.key())) {
+                        return e.value();
+                    }
+                }
+                return null;
+        }
+    }
+}

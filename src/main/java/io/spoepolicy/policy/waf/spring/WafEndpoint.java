@@ -1,0 +1,51 @@
+package io.spoepolicy.policy.waf.spring;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+import io.spoepolicy.policy.waf.SkippedRule;
+import io.spoepolicy.policy.waf.WafLoadReport;
+
+/**
+ * {@code /actuator/waf}: which rule files were loaded, how many rules, and every rule skipped
+ * or degraded by id with the reason, so operators see what of CRS is not enforced.
+ */
+@Endpoint(id = "waf")
+public class WafEndpoint {
+
+    private final WafLoadReport report;
+    private final WafProperties properties;
+
+    public WafEndpoint(WafLoadReport report, WafProperties properties) {
+        this.report = report;
+        this.properties = properties;
+    }
+
+    @ReadOperation
+    public Map<String, Object> report() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ruleSource", properties.crsDir() == null ? "built-in" : properties.crsDir().toString());
+        out.put("paranoiaLevel", properties.paranoiaLevel());
+        out.put("inboundThreshold", properties.inboundThreshold());
+        out.put("detectOnly", properties.detectOnly());
+        out.put("files", report.sources());
+        out.put("rulesLoaded", report.rulesLoaded());
+        out.put("skipped", rows(report.skipped()));
+        out.put("degraded", rows(report.degraded()));
+        return out;
+    }
+
+    private static List<Map<String, Object>> rows(List<SkippedRule> rules) {
+        return rules.stream().map(r -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", r.ruleId());
+            row.put("source", r.source());
+            row.put("reason", r.reason());
+            return row;
+        }).toList();
+    }
+}
