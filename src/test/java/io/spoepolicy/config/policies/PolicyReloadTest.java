@@ -31,6 +31,8 @@ import static org.awaitility.Awaitility.await;
         "spring.config.additional-location=file:target/policy-reload-test/policies.yml",
         "spoe.policies.reload.watch=true",
         "spoe.policies.reload.poll-interval=200ms",
+        "management.server.port=0",
+        "management.endpoint.policies.access=unrestricted",
         "management.endpoints.web.exposure.include=health,policies"})
 class PolicyReloadTest {
 
