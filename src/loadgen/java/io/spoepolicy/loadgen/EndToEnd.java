@@ -35,6 +35,8 @@ public final class EndToEnd {
         int connections = args.integer("connections", 50, "wrk connections at full load");
         int rounds = args.integer("rounds", 2, "rounds; the median round is reported");
         boolean withDefault = !args.flag("skip-default", "skip the default-policy scenario");
+        AgentSetup fullSetup = AgentSetup.parse(args.string("default-policies", "waf",
+                "policies of the 'default' scenario: waf (default set + CRS PL1) or default"));
         int delayMs = args.integer("half-delay-ms", 2, "per-connection pause in the half-load runs");
         String java = args.string("java", ProcessHandle.current().info().command().orElse("java"), "agent java");
         List<String> agentJvm = args.list("agent-jvm", "-Xms512m -Xmx512m", "agent JVM flags");
@@ -50,7 +52,7 @@ public final class EndToEnd {
                     Duration.ofSeconds(60)));
             agents.put("allow-all", startService(java, agentJvm, AgentSetup.ALLOW_ALL, agentArgs));
             if (withDefault) {
-                agents.put("default", startService(java, agentJvm, AgentSetup.DEFAULT, agentArgs));
+                agents.put("default", startService(java, agentJvm, fullSetup, agentArgs));
             }
             agents.forEach((name, agent) -> System.out.printf(Locale.ROOT, "agent %s: pid %d, ready in %d ms%n", name,
                     agent.pid(), agent.startup().toMillis()));
