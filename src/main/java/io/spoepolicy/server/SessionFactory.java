@@ -18,6 +18,9 @@ public final class SessionFactory {
     private final SessionObserver observer;
     private final DrainSignal drain;
     private final int maxConnections;
+    // A peer can cause a log line per connection; a storm of them yields one line per interval.
+    private final LogThrottle refusals = new LogThrottle(java.time.Duration.ofSeconds(10));
+    private final SpopSession.PeerLogs peerLogs = new SpopSession.PeerLogs();
 
     public SessionFactory(SessionSettings settings, NotifyHandler handler, InflightLimiter limiter,
             SessionRegistry registry, SessionObserver observer, DrainSignal drain, int maxConnections) {
@@ -33,12 +36,16 @@ public final class SessionFactory {
     /** A new session, or {@code null} when the connection limit is reached. */
     SpopSession create() {
         if (maxConnections > 0 && registry.size() >= maxConnections) {
-            log.warn("Refusing SPOP connection: spoe.server.limits.max-connections ({}) reached", maxConnections);
+            long suppressed = refusals.tryAcquire();
+            if (suppressed >= 0) {
+                log.warn("Refusing SPOP connection: spoe.server.limits.max-connections ({}) reached{}", maxConnections,
+                        suppressed > 0 ? " (" + suppressed + " more refused, not logged)" : "");
+            }
             observer.connectionClosed(new SessionInfo(0, null, SessionState.CLOSED, null, null, 0,
                     java.util.List.of(), false, 0, 0, 0, java.time.Instant.now()), CloseReason.REJECTED);
             return null;
         }
-        return new SpopSession(registry.nextId(), settings, handler, limiter, registry, observer, drain);
+        return new SpopSession(registry.nextId(), settings, handler, limiter, registry, observer, drain, peerLogs);
     }
 
     public SessionRegistry registry() {

@@ -61,6 +61,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private final SessionRegistry registry;
     private final SessionObserver observer;
     private final DrainSignal drain;
+    private final PeerLogs peerLogs;
     private final Instant openedAt = Instant.now();
 
     private Channel channel;
@@ -93,8 +94,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private ScheduledFuture<?> quietCloseCheck;
 
     SpopSession(long id, SessionSettings settings, NotifyHandler handler, InflightLimiter limiter,
-            SessionRegistry registry, SessionObserver observer, DrainSignal drain) {
+            SessionRegistry registry, SessionObserver observer, DrainSignal drain, PeerLogs peerLogs) {
         this.id = id;
+        this.peerLogs = peerLogs;
         this.settings = settings;
         this.handler = handler;
         this.limiter = limiter;
@@ -242,7 +244,14 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
                 : previous == SessionState.HEALTHCHECK ? CloseReason.HEALTHCHECK : CloseReason.PEER_CLOSED;
         registry.remove(this, reason);
         if (reason == CloseReason.PEER_CLOSED && inFlight > 0) {
-            log.info("Connection {} from {} closed by HAProxy with {} NOTIFY(s) in flight", id, peer(), inFlight);
+            long suppressed = peerLogs.closes.tryAcquire();
+            if (suppressed >= 0) {
+                log.info("Connection {} from {} closed by HAProxy with {} NOTIFY(s) in flight{}", id, peer(), inFlight,
+                        PeerLogs.more(suppressed));
+            }
+            else {
+                log.debug("Connection {} from {} closed by HAProxy with {} NOTIFY(s) in flight", id, peer(), inFlight);
+            }
         }
         else {
             log.debug("Connection {} from {} closed: {}", id, peer(), reason);
@@ -541,7 +550,13 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
 
     /** Refuses a handshake: HAProxy learns the reason from the status. */
     private void refuse(SpopStatus status, String message) {
-        log.warn("Connection {} from {}: handshake refused: {}", id, peer(), message);
+        long suppressed = peerLogs.errors.tryAcquire();
+        if (suppressed >= 0) {
+            log.warn("Connection {} from {}: handshake refused: {}{}", id, peer(), message, PeerLogs.more(suppressed));
+        }
+        else {
+            log.debug("Connection {} from {}: handshake refused: {}", id, peer(), message);
+        }
         closeReason = CloseReason.PROTOCOL_ERROR;
         disconnect(OutboundFrame.AgentDisconnect.of(status, message));
     }
@@ -554,8 +569,15 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         if (state == SessionState.CLOSING || state == SessionState.CLOSED) {
             return;
         }
-        log.warn("Connection {} from {}: protocol error, status {} ({}): {}", id, peer(), status.code(),
-                status.reason(), message);
+        long suppressed = peerLogs.errors.tryAcquire();
+        if (suppressed >= 0) {
+            log.warn("Connection {} from {}: protocol error, status {} ({}): {}{}", id, peer(), status.code(),
+                    status.reason(), message, PeerLogs.more(suppressed));
+        }
+        else {
+            log.debug("Connection {} from {}: protocol error, status {} ({}): {}", id, peer(), status.code(),
+                    status.reason(), message);
+        }
         closeReason = CloseReason.PROTOCOL_ERROR;
         state = SessionState.CLOSING;
         OutboundFrame.AgentDisconnect frame = OutboundFrame.AgentDisconnect.of(status, message);
@@ -774,6 +796,20 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private static void cancel(ScheduledFuture<?> future) {
         if (future != null) {
             future.cancel(false);
+        }
+    }
+
+    /**
+     * Throttles for the log lines a peer causes (protocol errors, refused handshakes, closes with
+     * NOTIFYs in flight), shared by the sessions of one server: at most one line per kind and
+     * interval at WARN/INFO, with the count of those held back; the rest go to DEBUG.
+     */
+    static final class PeerLogs {
+        final LogThrottle errors = new LogThrottle(java.time.Duration.ofSeconds(10));
+        final LogThrottle closes = new LogThrottle(java.time.Duration.ofSeconds(10));
+
+        static String more(long suppressed) {
+            return suppressed > 0 ? " (" + suppressed + " similar not logged)" : "";
         }
     }
 

@@ -217,13 +217,25 @@ class PolicySuiteThroughHaproxyTest {
                 + "(limit 5 split over 2 replicas = 3 each)%n", requests, allowed);
         // Each replica allows ceil(5 / 2) = 3 on its own.
         assertThat(allowed).isBetween(3, 6);
+        assertThat(health(0)).as("/actuator/health redis while Redis is stopped").isEqualTo("DOWN");
 
         redis.start();
+        // Both replicas back on Redis: health UP on each, and a run of decisions without fallback.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> limited("probe-" + System.nanoTime()).header("x-ratelimit-fallback").isEmpty());
+                .until(() -> "UP".equals(health(0)) && "UP".equals(health(1)));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (int i = 0; i < 6; i++) {
+                if (limited("probe-" + System.nanoTime()).header("x-ratelimit-fallback").isPresent()) {
+                    return false;
+                }
+            }
+            return true;
+        });
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            statuses.add(limited("client-d").status());
+            HttpOutcome outcome = limited("client-d");
+            assertThat(outcome.header("x-ratelimit-fallback")).isEmpty();
+            statuses.add(outcome.status());
         }
         assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 429);
     }
@@ -267,10 +279,21 @@ class PolicySuiteThroughHaproxyTest {
     }
 
     private Map<String, Object> reload(int agent) {
-        String port = agents.get(agent).getEnvironment().getProperty("local.server.port");
+        String port = agents.get(agent).getEnvironment().getProperty("local.management.port");
         return WebClient.create("http://127.0.0.1:" + port).post().uri("/actuator/policies").retrieve()
                 .bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })
                 .block(Duration.ofSeconds(60));
+    }
+
+    /** Status of the {@code redis} component of an agent's {@code /actuator/health}. */
+    @SuppressWarnings("unchecked")
+    private String health(int agent) {
+        String port = agents.get(agent).getEnvironment().getProperty("local.management.port");
+        Map<String, Object> health = WebClient.create("http://127.0.0.1:" + port).get().uri("/actuator/health")
+                .exchangeToMono(response -> response.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { }))
+                .block(Duration.ofSeconds(30));
+        Map<String, Object> components = (Map<String, Object>) health.get("components");
+        return (String) ((Map<String, Object>) components.get("redis")).get("status");
     }
 
     private int spopPort(int agent) {
@@ -288,6 +311,7 @@ class PolicySuiteThroughHaproxyTest {
                 .initializers(context -> context.getBeanFactory().registerSingleton("decisionCounter", listener))
                 .run("--spoe.server.port=0", "--server.port=0",
                         "--spring.config.additional-location=file:" + agentConfig.toAbsolutePath(),
+                        "--management.server.port=0", "--management.endpoint.policies.access=unrestricted",
                         "--management.endpoints.web.exposure.include=health,policies",
                         "--spoe.policies.deadline=2s",
                         "--spoe.server.drain.window=100ms", "--spoe.server.drain.quiet-period=50ms",

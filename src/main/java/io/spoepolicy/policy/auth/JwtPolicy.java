@@ -233,6 +233,22 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
         return summary;
     }
 
+    /**
+     * The JWKS endpoint's state for health reporting, or {@code null} without an endpoint.
+     *
+     * @param reachable whether the last fetch succeeded (true until one failed)
+     * @param cachedKeys keys cached now
+     * @param fetches fetches started
+     * @param failures fetches failed
+     */
+    public record JwksHealth(boolean reachable, int cachedKeys, long fetches, long failures) {
+    }
+
+    public JwksHealth jwksHealth() {
+        return remoteKeys == null ? null : new JwksHealth(!remoteKeys.lastFetchFailed(), remoteKeys.cachedKeys(),
+                remoteKeys.fetches(), remoteKeys.failures());
+    }
+
     /** The JWKS endpoint source, or {@code null}. */
     RemoteJwkSource remoteKeys() {
         return remoteKeys;

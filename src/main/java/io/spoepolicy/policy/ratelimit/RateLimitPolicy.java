@@ -141,6 +141,22 @@ public final class RateLimitPolicy implements SpoePolicy, DescribedPolicy {
         return summary;
     }
 
+    /**
+     * The shared store's state for health reporting, or {@code null} for local limits.
+     *
+     * @param connected whether the Redis connection is open
+     * @param circuit the circuit breaker's state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} …)
+     * @param fallback what decides while Redis cannot
+     * @param fallbackDecisions decisions the fallback took so far
+     */
+    public record RedisHealth(boolean connected, String circuit, String fallback, long fallbackDecisions) {
+    }
+
+    public RedisHealth redisHealth() {
+        return shared == null ? null : new RedisHealth(shared.redis().connected(),
+                shared.guard().circuitBreaker().getState().name(), label(shared.fallbackMode()), shared.fallbacks());
+    }
+
     FallbackRateLimiter shared() {
         return shared;
     }
