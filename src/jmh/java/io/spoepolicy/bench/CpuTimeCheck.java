@@ -45,6 +45,7 @@ public final class CpuTimeCheck {
         cases.put("varint encodeByteBuf (x10)", varint::encodeByteBuf);
         cases.put("dispatchAllowAll", dispatcher::dispatchAllowAll);
         cases.put("policy ipAccess", policy::ipAccess);
+        cases.put("policy waf (CRS PL1)", policy::wafCrsParanoia1);
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         System.out.printf(Locale.ROOT, "CPU-time check, %d s per case after as much warm-up; JVM %s; load average %s%n",

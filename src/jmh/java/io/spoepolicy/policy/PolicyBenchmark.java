@@ -15,6 +15,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.policy.waf.CrsTestSupport;
+import io.spoepolicy.policy.waf.InspectionLimits;
+import io.spoepolicy.policy.waf.WafEngine;
+import io.spoepolicy.policy.waf.WafRulesLoader;
+import io.spoepolicy.policy.waf.WafSettings;
+import io.spoepolicy.policy.waf.spring.WafPolicy;
 import io.spoepolicy.policy.access.IpAccessPolicy;
 import io.spoepolicy.policy.access.IpAccessProperties;
 
@@ -32,6 +38,7 @@ import io.spoepolicy.policy.access.IpAccessProperties;
 public class PolicyBenchmark {
 
     private IpAccessPolicy ipAccess;
+    private WafPolicy waf;
     private io.spoepolicy.protocol.SpopMessage message;
 
     @Setup
@@ -41,6 +48,22 @@ public class PolicyBenchmark {
                 List.of("127.0.0.2/32", "192.0.2.0/24", "198.51.100.0/24", "2001:db8::/32"),
                 IpAccessProperties.DefaultAction.ALLOW, 403, "ip"));
         message = Messages.typical();
+        // OWASP CRS at paranoia level 1 with the property defaults (threshold 5, 128 KB body,
+        // 1024 arguments, 250 ms budget); CRS from -Dspoe.crs.dir or ../shared/crs.
+        try {
+            waf = new WafPolicy(new WafEngine(WafRulesLoader.crs(CrsTestSupport.crs(), List.of()),
+                    new WafSettings(1, 5, false, new InspectionLimits(128 * 1024, 1024, java.time.Duration.ofMillis(250)),
+                            List.of(), java.util.Map.of())), 403, false);
+        }
+        catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    /** The WAF (CRS PL1) on the typical GET: it runs on the policy scheduler in the service. */
+    @Benchmark
+    public Decision wafCrsParanoia1() {
+        return waf.decide(new PolicyRequest(message, "engine"));
     }
 
     @Benchmark

@@ -9,14 +9,23 @@ enum AgentSetup {
     /** Only {@link AllowAllPolicy}: the cost of the agent itself. */
     ALLOW_ALL,
     /** The embedded default configuration (root application.yml): every built-in policy it enables. */
-    DEFAULT;
+    DEFAULT,
+    /** The default configuration plus the WAF with OWASP CRS at paranoia level 1. */
+    WAF;
 
     static AgentSetup parse(String text) {
         return switch (text) {
             case "allow-all" -> ALLOW_ALL;
             case "default" -> DEFAULT;
-            default -> throw new IllegalArgumentException("--policies: allow-all or default, not " + text);
+            case "waf" -> WAF;
+            default -> throw new IllegalArgumentException("--policies: allow-all, default or waf, not " + text);
         };
+    }
+
+    /** OWASP CRS: -Dspoe.crs.dir, else ../shared/crs from the working directory (the project root). */
+    static java.nio.file.Path crsDir() {
+        String configured = System.getProperty("spoe.crs.dir");
+        return java.nio.file.Path.of(configured != null ? configured : "../shared/crs").toAbsolutePath().normalize();
     }
 
     /** Application arguments for the service; {@code extraSources} are bench beans to add. */
@@ -30,6 +39,11 @@ enum AgentSetup {
             for (String policy : List.of("ip-access", "waf", "rate-limit", "api-key", "jwt")) {
                 args.add("--spoe.policies." + policy + ".enabled=false");
             }
+        }
+        if (this == WAF) {
+            args.add("--spoe.policies.waf.enabled=true");
+            args.add("--spoe.policies.waf.paranoia-level=1");
+            args.add("--spoe.policies.waf.crs-dir=" + crsDir());
         }
         if (!sources.isEmpty()) {
             args.add("--spring.main.sources=" + String.join(",", sources));

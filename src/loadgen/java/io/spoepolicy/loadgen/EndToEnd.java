@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,8 @@ public final class EndToEnd {
         int connections = args.integer("connections", 50, "wrk connections at full load");
         int rounds = args.integer("rounds", 2, "rounds; the median round is reported");
         boolean withDefault = !args.flag("skip-default", "skip the default-policy scenario");
+        AgentSetup fullSetup = AgentSetup.parse(args.string("default-policies", "waf",
+                "policies of the 'default' scenario: waf (default set + CRS PL1) or default"));
         int delayMs = args.integer("half-delay-ms", 2, "per-connection pause in the half-load runs");
         String java = args.string("java", ProcessHandle.current().info().command().orElse("java"), "agent java");
         List<String> agentJvm = args.list("agent-jvm", "-Xms512m -Xmx512m", "agent JVM flags");
@@ -49,7 +52,7 @@ public final class EndToEnd {
                     Duration.ofSeconds(60)));
             agents.put("allow-all", startService(java, agentJvm, AgentSetup.ALLOW_ALL, agentArgs));
             if (withDefault) {
-                agents.put("default", startService(java, agentJvm, AgentSetup.DEFAULT, agentArgs));
+                agents.put("default", startService(java, agentJvm, fullSetup, agentArgs));
             }
             agents.forEach((name, agent) -> System.out.printf(Locale.ROOT, "agent %s: pid %d, ready in %d ms%n", name,
                     agent.pid(), agent.startup().toMillis()));
@@ -66,7 +69,10 @@ public final class EndToEnd {
                 Map<String, List<Double>> ratios = new LinkedHashMap<>();
                 for (int round = 1; round <= rounds; round++) {
                     Map<String, Double> rates = new LinkedHashMap<>();
-                    for (String frontend : haproxy.frontends()) {
+                    // Each round starts with another frontend, so no scenario always follows the same one.
+                    List<String> order = new ArrayList<>(haproxy.frontends());
+                    Collections.rotate(order, -(round - 1));
+                    for (String frontend : order) {
                         wrk.run(haproxy.url(frontend), 1, connections, warmup, 0);
                         AgentProcess agent = agents.get(frontend);
                         long cpu0 = agent == null ? 0 : agent.cpuNanos();

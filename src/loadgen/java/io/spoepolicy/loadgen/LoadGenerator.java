@@ -43,7 +43,7 @@ public final class LoadGenerator {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         String target = args.string("target", "service", "service | noop | external");
-        AgentSetup setup = AgentSetup.parse(args.string("policies", "allow-all", "allow-all | default (service only)"));
+        AgentSetup setup = AgentSetup.parse(args.string("policies", "allow-all", "allow-all | default | waf (default + CRS PL1; service only)"));
         String java = args.string("java", ProcessHandle.current().info().command().orElse("java"),
                 "java binary for the agent JVM");
         List<String> agentJvm = args.list("agent-jvm", "-Xms512m -Xmx512m", "agent JVM flags");

@@ -55,13 +55,19 @@ public class SpoeConfiguration {
     }
 
     @Bean
-    PolicyDispatcher policyDispatcher(ActivePolicies activePolicies, SpoePolicyProperties properties,
-            DecisionContract contract, Scheduler spoePolicyScheduler, ObjectProvider<PolicyListener> listeners) {
+    PolicyDispatcher policyDispatcher(ObjectProvider<ActivePolicies> activePolicies, ObjectProvider<SpoePolicy> policies,
+            SpoePolicyProperties properties, DecisionContract contract, Scheduler spoePolicyScheduler,
+            ObjectProvider<PolicyListener> listeners) {
         List<PolicyListener> all = listeners.orderedStream().toList();
         PolicyListener listener = all.isEmpty() ? PolicyListener.NONE : new CompositePolicyListener(all);
-        // Chains come from the active policy generation (config/policies), which a reload replaces.
-        return new PolicyDispatcher(activePolicies::chains, contract, spoePolicyScheduler, properties.deadline(),
-                listener);
+        ActivePolicies active = activePolicies.getIfAvailable();
+        if (active != null) {
+            // Chains come from the active policy generation (config/policies), which a reload replaces.
+            return new PolicyDispatcher(active::chains, contract, spoePolicyScheduler, properties.deadline(), listener);
+        }
+        // Without the policy configuration layer (this class wired alone): the policy beans, fixed.
+        return new PolicyDispatcher(chains(policies.orderedStream().toList(), properties.order()), contract,
+                spoePolicyScheduler, properties.deadline(), listener);
     }
 
     /** Chains by message name: policies named in {@code order} first, in that order, then the rest. */

@@ -34,6 +34,11 @@ public final class DrainMetrics implements MeterBinder {
         }
         lastDrain(registry, "drained", DrainReport::drained);
         lastDrain(registry, "forced", DrainReport::forced);
+        Gauge.builder("spoe.drain.last.lost.inflight", server, current -> {
+            DrainReport report = current.lastDrain();
+            return report == null ? 0 : report.lostInFlight();
+        }).description("NOTIFYs in flight on the connections the last drain forced closed: decisions lost")
+                .strongReference(true).register(registry);
         TimeGauge.builder("spoe.drain.last.duration", server, TimeUnit.MILLISECONDS, current -> {
             DrainReport report = current.lastDrain();
             return report == null ? 0 : report.duration().toMillis();

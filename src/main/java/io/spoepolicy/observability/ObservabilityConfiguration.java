@@ -2,11 +2,14 @@ package io.spoepolicy.observability;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.spoepolicy.config.SpoePolicyProperties;
+import io.spoepolicy.config.policies.ActivePolicies;
+import io.spoepolicy.config.policies.PolicyGeneration;
 import io.spoepolicy.policy.PolicyDispatcher;
 import io.spoepolicy.server.SessionRegistry;
 import io.spoepolicy.server.SpoeServer;
@@ -38,8 +41,17 @@ public class ObservabilityConfiguration {
     }
 
     @Bean
-    SpoeEndpoint spoeEndpoint(SpoeServer server, PolicyDispatcher dispatcher, SpoePolicyProperties policies) {
-        return new SpoeEndpoint(server, dispatcher, policies.deadline());
+    SpoeEndpoint spoeEndpoint(SpoeServer server, PolicyDispatcher dispatcher, SpoePolicyProperties policies,
+            ObjectProvider<ActivePolicies> active) {
+        return new SpoeEndpoint(server, dispatcher, policies.deadline(), () -> {
+            ActivePolicies current = active.getIfAvailable();
+            if (current == null) {
+                return null;
+            }
+            PolicyGeneration generation = current.current();
+            return new SpoeEndpoint.Generation(generation.number(), generation.loadedAt().toString(),
+                    generation.trigger());
+        });
     }
 
     @Bean

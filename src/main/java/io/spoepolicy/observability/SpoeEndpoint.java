@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -20,6 +21,7 @@ import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyDispatcher;
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.SyncSpoePolicy;
+import io.spoepolicy.policy.settings.ManagedPolicy;
 import io.spoepolicy.server.DrainReport;
 import io.spoepolicy.server.SessionInfo;
 import io.spoepolicy.server.SpoeServer;
@@ -36,11 +38,18 @@ public class SpoeEndpoint {
     private final SpoeServer server;
     private final PolicyDispatcher dispatcher;
     private final Duration deadline;
+    private final Supplier<Generation> generation;
 
-    public SpoeEndpoint(SpoeServer server, PolicyDispatcher dispatcher, Duration deadline) {
+    /**
+     * @param generation the policy configuration generation in use (reloads), or {@code null}
+     *        when the policies are fixed at startup
+     */
+    public SpoeEndpoint(SpoeServer server, PolicyDispatcher dispatcher, Duration deadline,
+            Supplier<Generation> generation) {
         this.server = server;
         this.dispatcher = dispatcher;
         this.deadline = deadline;
+        this.generation = generation == null ? () -> null : generation;
     }
 
     @ReadOperation
@@ -49,7 +58,8 @@ public class SpoeEndpoint {
         Listener listener = new Listener(address == null ? null : format(address), MeterNames.tagValue(server.state()));
         DrainReport drain = server.lastDrain();
         LastDrain lastDrain = drain == null ? null
-                : new LastDrain(drain.drained(), drain.forced(), drain.duration().toMillis());
+                : new LastDrain(drain.drained(), drain.forced(), drain.duration().toMillis(), drain.openAtStart(),
+                        drain.acceptedDuringDrain(), drain.closedQuiet(), drain.closedByHaproxy(), drain.lostInFlight());
         Instant now = Instant.now();
         List<Session> sessions = new ArrayList<>();
         for (SessionInfo info : server.registry().snapshot()) {
@@ -76,7 +86,9 @@ public class SpoeEndpoint {
         });
         List<PolicyInfo> policies = new ArrayList<>();
         for (SpoePolicy policy : loaded) {
-            Map<String, Object> configuration = policy instanceof DescribedPolicy described
+            // Policy settings (scopes, detect-only) wrap the policy; its description is the inner one's.
+            SpoePolicy inner = policy instanceof ManagedPolicy managed ? managed.delegate() : policy;
+            Map<String, Object> configuration = inner instanceof DescribedPolicy described
                     ? described.describe() : Map.of();
             List<String> messages = policy.messages().stream().sorted().toList();
             String execution = policy instanceof SyncSpoePolicy sync ? (sync.inline() ? "inline" : "scheduler")
@@ -95,7 +107,7 @@ public class SpoeEndpoint {
         whole.put("scope", scope);
         whole.put("chains", chains);
         whole.put("policies", policies.stream().map(PolicyInfo::version).toList());
-        return new Policies(ConfigVersion.of(whole), deadlineText, scope, chains, policies);
+        return new Policies(ConfigVersion.of(whole), generation.get(), deadlineText, scope, chains, policies);
     }
 
     private static String format(SocketAddress address) {
@@ -120,7 +132,9 @@ public class SpoeEndpoint {
     public record Listener(String address, String state) {
     }
 
-    public record LastDrain(int drained, int forced, long durationMillis) {
+    /** The last drain's figures ({@link DrainReport}). */
+    public record LastDrain(int drained, int forced, long durationMillis, int openAtStart, long acceptedDuringDrain,
+            long closedQuiet, long closedByHaproxy, int lostInFlight) {
     }
 
     /** One open connection; {@code peer} is HAProxy's address. */
@@ -140,8 +154,16 @@ public class SpoeEndpoint {
      * @param configVersion digest of the whole policy configuration shown here: equal on two
      *        replicas exactly when they run the same policies with the same settings
      */
-    public record Policies(String configVersion, String deadline, String scope, Map<String, List<String>> chains,
-            List<PolicyInfo> loaded) {
+    public record Policies(String configVersion, Generation generation, String deadline, String scope,
+            Map<String, List<String>> chains, List<PolicyInfo> loaded) {
+    }
+
+    /**
+     * The policy configuration generation: 1 at startup, one more per applied reload.
+     *
+     * @param trigger what applied it: {@code startup}, {@code actuator}, {@code file-change} …
+     */
+    public record Generation(long number, String loadedAt, String trigger) {
     }
 
     /**

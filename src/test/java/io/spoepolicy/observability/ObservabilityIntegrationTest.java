@@ -231,6 +231,8 @@ class ObservabilityIntegrationTest {
 
             JsonNode policies = body.path("policies");
             assertThat(policies.path("configVersion").asString()).matches("[0-9a-f]{12}");
+            assertThat(policies.path("generation").path("number").asLong()).isEqualTo(1);
+            assertThat(policies.path("generation").path("trigger").asString()).isEqualTo("startup");
             assertThat(policies.path("chains").path("check-request").get(0).asString()).isEqualTo("ip-access");
             JsonNode ipAccess = null;
             for (JsonNode policy : policies.path("loaded")) {

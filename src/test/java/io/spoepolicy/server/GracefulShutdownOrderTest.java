@@ -1,5 +1,6 @@
 package io.spoepolicy.server;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +30,15 @@ class GracefulShutdownOrderTest {
     void readinessRefusesAndProbesKeepAnsweringWhileSpopDrains() throws Exception {
         assertThat(SpoeServer.PHASE).isGreaterThan(
                 org.springframework.boot.web.server.context.WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE);
+        // A long window: every check below must happen within it, on a machine that may be slow.
         try (SpringAgent agent = SpringAgent.start("shutdown-order", FreePorts.next(),
-                "spoe.server.drain.window=2s", "spoe.server.drain.deadline=6s")) {
+                "spoe.server.drain.window=8s", "spoe.server.drain.deadline=12s")) {
             int http = agent.managementPort();
             SpoeServer server = agent.server();
             assertThat(HttpLoad.get(http, "/actuator/health/readiness").status()).isEqualTo(200);
-            try (SpopTestClient haproxy = SpopTestClient.connect("127.0.0.1", agent.port())) {
+            // Its DISCONNECT comes after the window: read with a timeout longer than that.
+            try (SpopTestClient haproxy = SpopTestClient.connect(new InetSocketAddress("127.0.0.1", agent.port()),
+                    Duration.ofSeconds(20))) {
                 haproxy.handshake();
 
                 CompletableFuture<DrainReport> closing = CompletableFuture.supplyAsync(agent::stop);

@@ -71,7 +71,7 @@ public final class SpringAgent implements AutoCloseable {
                 }
             }
         };
-        context = new SpringApplicationBuilder(SpoePolicyApplication.class)
+        context = new SpringApplicationBuilder(SpoePolicyApplication.class, IsolatedReactorResources.class)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
                 .initializers(ctx -> ctx.getBeanFactory().registerSingleton("engineIdRecorder", engineRecorder))

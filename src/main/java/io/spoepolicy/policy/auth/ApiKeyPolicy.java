@@ -2,11 +2,13 @@ package io.spoepolicy.policy.auth;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.DecisionContract;
+import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SyncSpoePolicy;
 import io.spoepolicy.policy.scope.Scope;
@@ -19,7 +21,7 @@ import io.spoepolicy.policy.settings.PolicyConfigurationException;
  * without a required scope a 403. Hashing one value and comparing a few digests takes
  * microseconds, so the policy runs inline.
  */
-public final class ApiKeyPolicy implements SyncSpoePolicy {
+public final class ApiKeyPolicy implements SyncSpoePolicy, DescribedPolicy {
 
     public static final String NAME = "api-key";
     static final String PREFIX = "spoe.policies.api-key";
@@ -86,6 +88,19 @@ public final class ApiKeyPolicy implements SyncSpoePolicy {
         Decision allowed = Decision.allow().withVariable(DecisionContract.USER, key.id());
         return key.scopes().isEmpty() ? allowed
                 : allowed.withVariable(DecisionContract.SCOPES, String.join(" ", key.scopes().stream().sorted().toList()));
+    }
+
+    /** Counts only: never keys or their hashes. */
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("header", properties.header());
+        summary.put("keys", store.size());
+        summary.put("keyDirectories", properties.keyDirectories().size());
+        summary.put("requiredScopes", properties.requiredScopes());
+        summary.put("scopes", properties.scopes().size());
+        summary.put("allowAnonymous", properties.allowAnonymous());
+        return summary;
     }
 
     /** The key directories, for change detection. */

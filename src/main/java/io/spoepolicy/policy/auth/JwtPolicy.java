@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 
 import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.DecisionContract;
+import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.scope.Scope;
@@ -32,7 +33,7 @@ import io.spoepolicy.policy.settings.PolicyConfigurationException;
  * from configuration. When a token's key is not cached and the endpoint is unreachable, the answer is
  * a deny with {@code spoe.policies.jwt.unavailable-status} (503) and reason {@code jwks-unavailable}.
  */
-public final class JwtPolicy implements SpoePolicy {
+public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
 
     public static final String NAME = "jwt";
     static final String PREFIX = "spoe.policies.jwt";
@@ -215,6 +216,37 @@ public final class JwtPolicy implements SpoePolicy {
             return list.stream().anyMatch(item -> expected.equals(String.valueOf(item)));
         }
         return claim != null && expected.equals(String.valueOf(claim));
+    }
+
+    /** Counts and public settings only: no keys, no endpoint URL (it may carry credentials). */
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("issuer", properties.issuer() == null ? "" : properties.issuer());
+        summary.put("audiences", properties.audiences());
+        summary.put("algorithms", properties.algorithms());
+        summary.put("jwksEndpoint", remoteKeys != null);
+        summary.put("staticKeys", staticKeys.size());
+        summary.put("requiredScopes", properties.requiredScopes());
+        summary.put("scopes", properties.scopes().size());
+        summary.put("allowAnonymous", properties.allowAnonymous());
+        return summary;
+    }
+
+    /**
+     * The JWKS endpoint's state for health reporting, or {@code null} without an endpoint.
+     *
+     * @param reachable whether the last fetch succeeded (true until one failed)
+     * @param cachedKeys keys cached now
+     * @param fetches fetches started
+     * @param failures fetches failed
+     */
+    public record JwksHealth(boolean reachable, int cachedKeys, long fetches, long failures) {
+    }
+
+    public JwksHealth jwksHealth() {
+        return remoteKeys == null ? null : new JwksHealth(!remoteKeys.lastFetchFailed(), remoteKeys.cachedKeys(),
+                remoteKeys.fetches(), remoteKeys.failures());
     }
 
     /** The JWKS endpoint source, or {@code null}. */

@@ -142,6 +142,17 @@ final class RemoteJwkSource implements JwkSource {
         return uri;
     }
 
+    /** Keys cached now. */
+    int cachedKeys() {
+        Snapshot current = snapshot;
+        return current == null ? 0 : current.keys().size();
+    }
+
+    /** Whether the last fetch failed (false before the first one completed). */
+    boolean lastFetchFailed() {
+        return lastFailed;
+    }
+
     /** Fetches started so far. */
     long fetches() {
         return fetches.get();

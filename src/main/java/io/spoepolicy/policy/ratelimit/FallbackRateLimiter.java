@@ -57,6 +57,14 @@ final class FallbackRateLimiter {
         };
     }
 
+    Guard guard() {
+        return guard;
+    }
+
+    RateLimitProperties.Fallback fallbackMode() {
+        return fallback;
+    }
+
     RedisRateLimiter redis() {
         return redis;
     }

@@ -2,13 +2,16 @@ package io.spoepolicy.policy.ratelimit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import reactor.core.publisher.Mono;
 
 import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.DecisionContract;
+import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.scope.Scope;
@@ -21,7 +24,7 @@ import io.spoepolicy.policy.settings.PolicyConfigurationException;
  * {@code ratelimit_remaining}, {@code ratelimit_reset} and {@code ratelimit_policy}, and a denial
  * {@code ratelimit_retry_after}, for HAProxy's {@code RateLimit} and {@code Retry-After} headers.
  */
-public final class RateLimitPolicy implements SpoePolicy {
+public final class RateLimitPolicy implements SpoePolicy, DescribedPolicy {
 
     public static final String NAME = "rate-limit";
     static final String PREFIX = "spoe.policies.rate-limit";
@@ -122,6 +125,36 @@ public final class RateLimitPolicy implements SpoePolicy {
 
     private static String label(RateLimitProperties.Fallback fallback) {
         return fallback.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Limits and store; not the Redis URI (it may carry a password). */
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("store", properties.store().name().toLowerCase(Locale.ROOT));
+        summary.put("policy", rules.fallback().limit().policyHeader());
+        summary.put("key", properties.key().name().toLowerCase(Locale.ROOT));
+        summary.put("scopes", properties.scopes().size());
+        if (shared != null) {
+            summary.put("fallback", label(properties.redis().fallback()));
+        }
+        return summary;
+    }
+
+    /**
+     * The shared store's state for health reporting, or {@code null} for local limits.
+     *
+     * @param connected whether the Redis connection is open
+     * @param circuit the circuit breaker's state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} …)
+     * @param fallback what decides while Redis cannot
+     * @param fallbackDecisions decisions the fallback took so far
+     */
+    public record RedisHealth(boolean connected, String circuit, String fallback, long fallbackDecisions) {
+    }
+
+    public RedisHealth redisHealth() {
+        return shared == null ? null : new RedisHealth(shared.redis().connected(),
+                shared.guard().circuitBreaker().getState().name(), label(shared.fallbackMode()), shared.fallbacks());
     }
 
     FallbackRateLimiter shared() {

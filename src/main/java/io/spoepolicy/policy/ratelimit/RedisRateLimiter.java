@@ -126,6 +126,12 @@ public final class RedisRateLimiter implements RateLimiterStore, AutoCloseable {
                 uri.getHost(), uri.getPort(), error.toString()));
     }
 
+    /** Whether the connection is open now. */
+    public boolean connected() {
+        StatefulRedisConnection<String, String> open = connection;
+        return open != null && open.isOpen();
+    }
+
     public String uri() {
         return uri.toString();
     }

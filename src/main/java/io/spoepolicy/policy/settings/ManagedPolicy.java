@@ -1,7 +1,10 @@
 package io.spoepolicy.policy.settings;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -9,6 +12,7 @@ import reactor.core.publisher.Mono;
 
 import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.DecisionContract;
+import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.SyncSpoePolicy;
@@ -22,14 +26,16 @@ import io.spoepolicy.policy.scope.ScopeSelector;
  * allow that carries {@code detect_*} variables. The dispatcher sees an ordinary policy with the
  * same name. Use {@link #wrap} so that synchronous policies stay synchronous (and inline).
  */
-public class ManagedPolicy implements SpoePolicy {
+public class ManagedPolicy implements SpoePolicy, DescribedPolicy {
 
     final SpoePolicy delegate;
     private final Set<String> messages;
     private final ScopeSelector<EffectiveSettings> scopes;
+    private final PolicySettings settings;
 
     ManagedPolicy(SpoePolicy delegate, PolicySettings settings) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.settings = settings;
         this.messages = settings.messages().isEmpty() ? delegate.messages() : Set.copyOf(settings.messages());
         EffectiveSettings base = new EffectiveSettings(true, settings.mode());
         List<ScopeSelector.Scoped<EffectiveSettings>> entries = new ArrayList<>();
@@ -89,6 +95,18 @@ public class ManagedPolicy implements SpoePolicy {
         return allowed.withVariable(DecisionContract.DETECT_POLICY, name())
                 .withVariable(DecisionContract.DETECT_REASON, decision.reason())
                 .withVariable(DecisionContract.DETECT_STATUS, decision.status());
+    }
+
+    /** The wrapped policy's own summary, plus its mode and scope count. */
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        if (delegate instanceof DescribedPolicy described) {
+            summary.putAll(described.describe());
+        }
+        summary.put("mode", settings.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        summary.put("settingScopes", settings.scopes().size());
+        return summary;
     }
 
     EffectiveSettings effective(PolicyRequest request) {

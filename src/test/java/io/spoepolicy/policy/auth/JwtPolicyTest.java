@@ -209,7 +209,8 @@ class JwtPolicyTest {
                 .waitDurationInOpenState(Duration.ofMillis(300)).build();
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(Map.of(JwtFamily.GUARD, breaker));
         GuardFactory guards = new GuardFactory(registry, null);
-        PolicyTester tester = PolicyTester.of(policy(Map.of("jwks.min-refresh-interval", "0s"), guards));
+        SpoePolicy jwt = policy(Map.of("jwks.min-refresh-interval", "0s"), guards);
+        PolicyTester tester = PolicyTester.of(jwt);
         awaitKeys(tester);
         String cached = Tokens.sign(key1, Tokens.claims("alice", ISSUER, AUDIENCE).build());
         String unknown = Tokens.sign(key2, Tokens.claims("alice", ISSUER, AUDIENCE).build());
@@ -229,6 +230,9 @@ class JwtPolicyTest {
         System.out.printf("JWKS outage: %d unknown-kid requests, %d reached the provider, %d refused by the breaker%n",
                 requests, reached, notPermitted);
         assertThat(notPermitted).isPositive();
+        JwtPolicy.JwksHealth health = ((JwtPolicy) jwt).jwksHealth();
+        assertThat(health.reachable()).isFalse();
+        assertThat(health.cachedKeys()).isEqualTo(1);
         assertThat(reached).isLessThan(requests / 2);
 
         // Recovery: once the provider answers again and the breaker lets a call through.

@@ -142,10 +142,14 @@ class RedisRateLimiterTest {
                     case LOCAL -> assertThat(allowed).hasValue(2);
                 }
                 assertThat(fallbackLabel).isEqualTo(fallback.name().toLowerCase().replace('_', '-'));
+                RateLimitPolicy.RedisHealth down = policy.redisHealth();
+                assertThat(down.connected()).isFalse();
+                assertThat(down.fallbackDecisions()).isGreaterThanOrEqualTo(requests);
 
                 redis.start();
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() ->
                         tester.send(RateLimitPolicyTest.from("192.0.2.3")).text("ratelimit_fallback") == null);
+                assertThat(policy.redisHealth().connected()).isTrue();
                 // Redis restarted empty: counting starts over, shared again.
                 assertThat(actions(tester, "192.0.2.4", 5)).containsExactly("allow", "allow", "allow", "allow", "deny");
             }
