@@ -54,6 +54,8 @@ public final class AgentProcess implements AutoCloseable {
             command.add("--spoe.server.host=127.0.0.1");
             command.add("--spoe.server.port=" + port);
             command.add("--server.port=0");
+            // Two services run side by side: the management port (8081 by default) must not collide.
+            command.add("--management.server.port=0");
             // Benchmarks stop the agent right away; the drain is measured elsewhere.
             command.add("--spoe.server.drain.window=0s");
             command.add("--spoe.server.drain.quiet-period=10ms");

@@ -34,7 +34,7 @@ public final class Startup {
         System.out.printf(Locale.ROOT, "startup: load average %s, %s%n", ProcCpu.loadAverage(), java);
         // Training run: the context refreshes and exits, leaving the archive.
         List<String> training = new ArrayList<>(List.of(java, "-XX:ArchiveClassesAtExit=" + archive,
-                "-Dspring.context.exit=onRefresh", "-jar", jar.toString(), "--spoe.server.port=0", "--server.port=0"));
+                "-Dspring.context.exit=onRefresh", "-jar", jar.toString(), "--spoe.server.port=0", "--server.port=0", "--management.server.port=0"));
         Process process = new ProcessBuilder(training).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!process.waitFor(180, TimeUnit.SECONDS) || !Files.isRegularFile(archive)) {
@@ -53,7 +53,7 @@ public final class Startup {
                     command.add("-XX:SharedArchiveFile=" + archive);
                 }
                 command.addAll(List.of("-jar", jar.toString(), "--spoe.server.host=127.0.0.1",
-                        "--spoe.server.port=" + port, "--server.port=0"));
+                        "--spoe.server.port=" + port, "--server.port=0", "--management.server.port=0"));
                 try (AgentProcess agent = AgentProcess.start(command, port, Duration.ofSeconds(180))) {
                     times.add(agent.startup().toMillis());
                     // Spring logs "Started ..." just after the listener binds: wait for it, bounded.
