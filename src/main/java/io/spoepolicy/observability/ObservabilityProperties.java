@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -44,6 +45,11 @@ public record ObservabilityProperties(
             @DefaultValue("500") @Min(0) @Max(100_000) int maxRuleIds,
             @DefaultValue("false") boolean reactorNetty,
             @DefaultValue("false") boolean policyDurationHistogram) {
+
+        /** The constructor properties bind to (the other one is for code written before the histogram switch). */
+        @ConstructorBinding
+        public Metrics {
+        }
 
         /** Without the per-policy histogram (the default). */
         public Metrics(int maxTagValues, String ruleIdsVariable, int maxRuleIds, boolean reactorNetty) {
