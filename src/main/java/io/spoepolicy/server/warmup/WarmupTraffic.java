@@ -13,8 +13,9 @@ import io.spoepolicy.testkit.MessageBuilder;
  * The synthetic requests of the warm-up: the default {@code check-request} message with the
  * shapes real traffic has (bare GET, query and cookies, JSON and form bodies, a path with
  * encoding), so the decoder, the header parser, every built-in policy's branches and the encoder
- * all get compiled. Client addresses are from TEST-NET-1 (RFC 5737, never routed) and no request
- * carries credentials: a JWT policy never fetches keys for them.
+ * all get compiled. Client addresses are from TEST-NET-2 and TEST-NET-3 (RFC 5737, never routed;
+ * the demo configuration denies TEST-NET-1, which would stop the chain at {@code ip-access}) and
+ * no request carries credentials: a JWT policy never fetches keys for them.
  */
 final class WarmupTraffic {
 
@@ -22,22 +23,22 @@ final class WarmupTraffic {
 
     WarmupTraffic() {
         List<SpopMessage> messages = List.of(
-                MessageBuilder.checkRequest().ip("192.0.2.10").method("GET").path("/")
+                MessageBuilder.checkRequest().ip("198.51.100.10").method("GET").path("/")
                         .header("host", "warmup.invalid").header("user-agent", "spoe-policy-service/warmup")
                         .header("accept", "*/*").build(),
-                MessageBuilder.checkRequest().ip("192.0.2.11").method("GET").path("/search")
+                MessageBuilder.checkRequest().ip("203.0.113.11").method("GET").path("/search")
                         .query("q=running+shoes&page=2&sort=price%20asc")
                         .header("host", "warmup.invalid").header("accept", "text/html,application/xhtml+xml")
                         .header("accept-language", "en-US,en;q=0.9").header("cookie", "session=abc123; theme=dark")
                         .header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) warmup").build(),
-                MessageBuilder.checkRequest().ip("192.0.2.12").method("POST").path("/api/orders")
+                MessageBuilder.checkRequest().ip("198.51.100.12").method("POST").path("/api/orders")
                         .header("host", "warmup.invalid").header("content-type", "application/json")
                         .header("content-length", "64")
                         .body("{\"item\":\"sku-1234\",\"quantity\":2,\"note\":\"leave at the door\"}").build(),
-                MessageBuilder.checkRequest().ip("192.0.2.13").method("POST").path("/account/settings")
+                MessageBuilder.checkRequest().ip("203.0.113.13").method("POST").path("/account/settings")
                         .header("host", "warmup.invalid").header("content-type", "application/x-www-form-urlencoded")
                         .body("name=Jane+Doe&email=jane%40example.invalid&newsletter=on").build(),
-                MessageBuilder.checkRequest().ip("192.0.2.14").method("GET").path("/static/app%20v2/main.js")
+                MessageBuilder.checkRequest().ip("198.51.100.14").method("GET").path("/static/app%20v2/main.js")
                         .query("v=42").header("host", "warmup.invalid").header("accept-encoding", "gzip, br")
                         .build());
         payloads = new ArrayList<>(messages.size());
