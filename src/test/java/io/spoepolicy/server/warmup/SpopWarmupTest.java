@@ -29,7 +29,7 @@ class SpopWarmupTest {
     @Nested
     @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
             COMMON, "server.port=0", "management.server.port=0", "spoe.server.host=127.0.0.1",
-            "spoe.server.warmup.requests=40", "spoe.server.warmup.max-duration=60s",
+            "spoe.server.warmup.enabled=true", "spoe.server.warmup.requests=40", "spoe.server.warmup.max-duration=60s",
             "spoe.observability.decision-log.allow-sample-rate=1.0",
             "spoe.policies.rate-limit.enabled=true", "spoe.policies.rate-limit.limit=5",
             "spoe.policies.rate-limit.period=1m", "spoe.policies.rate-limit.key=ip"})
@@ -112,7 +112,7 @@ class SpopWarmupTest {
 
     /** A warm-up that cannot finish holds readiness for max-duration, then startup goes on. */
     @Nested
-    @SpringBootTest(properties = {COMMON, "spoe.server.warmup.requests=1000", "spoe.server.warmup.max-duration=600ms",
+    @SpringBootTest(properties = {COMMON, "spoe.server.warmup.enabled=true", "spoe.server.warmup.requests=1000", "spoe.server.warmup.max-duration=600ms",
             "warmup-test.sleep-ms=200"})
     @Import(WarmupProbes.class)
     class Bounded {
