@@ -127,6 +127,29 @@ class CrsPrefilterSoundnessTest {
         assertThat(covered).as("patterns with a prefilter").isGreaterThan(operators.size() / 3);
     }
 
+    /**
+     * Lists every CRS {@code @rx} pattern with its literals or the reason it has none, in
+     * {@code target/prefilter-patterns.txt}, for tuning the analysis.
+     */
+    @Test
+    void writesPatternReport() throws IOException {
+        WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of());
+        Map<String, String> lines = new TreeMap<>();
+        instrument(rules, op -> {
+            if (op instanceof RegexOperator rx) {
+                RegexLiterals.Analysis a = RegexLiterals.analyze(rx.pattern().pattern());
+                lines.put(rx.pattern().pattern(), a.usable() ? "OK " + a.literals().size() + " " + a.literals()
+                        : "NO " + a.reason());
+            }
+            return op;
+        });
+        StringBuilder b = new StringBuilder();
+        lines.forEach((pattern, result) -> b.append(result).append("\n    ").append(pattern).append("\n"));
+        java.nio.file.Files.createDirectories(Path.of("target"));
+        java.nio.file.Files.writeString(Path.of("target/prefilter-patterns.txt"), b);
+        assertThat(lines).isNotEmpty();
+    }
+
     /** Strings built from the pattern's shape and from its literals, with near misses. */
     private static List<String> generated(String pattern, Set<String> literals, Random random) {
         List<String> out = new ArrayList<>();
