@@ -43,6 +43,7 @@ class PrefilterEffectRunner {
                 ? new RegexOperator(rx.pattern(), null) : op), settings);
         LongAdder calls = new LongAdder();
         LongAdder skipped = new LongAdder();
+        Map<String, long[]> costs = new java.util.concurrent.ConcurrentHashMap<>();
         WafEngine counting = new WafEngine(load(op -> {
             if (!(op instanceof RegexOperator rx)) {
                 return op;
@@ -51,8 +52,15 @@ class PrefilterEffectRunner {
                 calls.increment();
                 if (rx.prefilter() != null && !rx.prefilter().mayMatch(input)) {
                     skipped.increment();
+                    return false;
                 }
-                return rx.matches(input, ctx);
+                long t0 = System.nanoTime();
+                boolean m = rx.matches(input, ctx);
+                long[] c = costs.computeIfAbsent(rx.pattern().pattern(), k -> new long[3]);
+                c[0]++;
+                c[1] += System.nanoTime() - t0;
+                c[2] += input.length();
+                return m;
             };
         }), settings);
 
@@ -61,13 +69,23 @@ class PrefilterEffectRunner {
         for (Map.Entry<String, WafRequest> r : requests.entrySet()) {
             calls.reset();
             skipped.reset();
+            for (int i = 0; i < 200; i++) {
+                counting.evaluate(r.getValue());
+            }
+            costs.clear();
+            calls.reset();
+            skipped.reset();
             counting.evaluate(r.getValue());
+            costs.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(12)
+                    .forEach(e -> System.out.printf(Locale.ROOT, "  ran %d x, %d chars, %.1f µs: %s%n",
+                            e.getValue()[0], e.getValue()[2], e.getValue()[1] / 1000.0,
+                            e.getKey().length() > 150 ? e.getKey().substring(0, 150) + "..." : e.getKey()));
             if (!with.evaluate(r.getValue()).matchedRuleIds().equals(without.evaluate(r.getValue()).matchedRuleIds())) {
                 throw new AssertionError("prefilter changed the outcome of " + r.getKey());
             }
             double off = 0;
             double on = 0;
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < Integer.getInteger("waf.bench.rounds", 3); round++) {
                 off = cpuPerCall(without, r.getValue());
                 on = cpuPerCall(with, r.getValue());
             }
