@@ -27,6 +27,16 @@ record LiteralInfo(Set<String> exact, Set<String> prefix, Set<String> suffix, Se
     static final Set<String> TRIVIAL = Set.of("");
     static final LiteralInfo EMPTY = new LiteralInfo(Set.of(""), TRIVIAL, TRIVIAL, TRIVIAL);
     static final LiteralInfo ANY = new LiteralInfo(null, TRIVIAL, TRIVIAL, TRIVIAL);
+    /** Matches nothing (an atom whose characters are all assumed absent). */
+    static final LiteralInfo NOTHING = new LiteralInfo(Set.of(), Set.of(), Set.of(), Set.of());
+
+    boolean isNothing() {
+        return exact != null && exact.isEmpty();
+    }
+
+    boolean isEmptyOnly() {
+        return exact != null && exact.size() == 1 && exact.contains("");
+    }
 
     static LiteralInfo literal(char folded) {
         Set<String> s = Set.of(String.valueOf(folded));
@@ -35,6 +45,9 @@ record LiteralInfo(Set<String> exact, Set<String> prefix, Set<String> suffix, Se
 
     /** One character out of {@code chars} (already folded and deduplicated). */
     static LiteralInfo oneOf(Collection<Character> chars) {
+        if (chars.isEmpty()) {
+            return NOTHING;
+        }
         Set<String> s = new TreeSet<>();
         for (char c : chars) {
             s.add(String.valueOf(c));
@@ -59,6 +72,9 @@ record LiteralInfo(Set<String> exact, Set<String> prefix, Set<String> suffix, Se
     }
 
     static LiteralInfo concat(LiteralInfo a, LiteralInfo b) {
+        if (a.isNothing() || b.isNothing()) {
+            return NOTHING;
+        }
         if (a.exact != null && b.exact != null && fits(a.exact, b.exact)) {
             return fromExact(cross(a.exact, b.exact));
         }
@@ -74,7 +90,11 @@ record LiteralInfo(Set<String> exact, Set<String> prefix, Set<String> suffix, Se
         return new LiteralInfo(null, prefix, suffix, best(candidates));
     }
 
-    static LiteralInfo alternate(List<LiteralInfo> branches) {
+    static LiteralInfo alternate(List<LiteralInfo> all) {
+        List<LiteralInfo> branches = all.stream().filter(b -> !b.isNothing()).toList();
+        if (branches.isEmpty()) {
+            return NOTHING;
+        }
         Set<String> exact = new TreeSet<>();
         for (LiteralInfo b : branches) {
             if (exact == null || b.exact == null) {
@@ -104,8 +124,11 @@ record LiteralInfo(Set<String> exact, Set<String> prefix, Set<String> suffix, Se
 
     /** {@code x{min,max}}; {@code max < 0} means unbounded. */
     static LiteralInfo repeat(LiteralInfo x, int min, int max) {
-        if (max == 0) {
+        if (max == 0 || x.isEmptyOnly()) {
             return EMPTY;
+        }
+        if (x.isNothing()) {
+            return min == 0 ? EMPTY : NOTHING;
         }
         if (x.exact != null && max > 0 && max <= MAX_REPEAT_EXPANSION) {
             Set<String> all = new TreeSet<>();

@@ -16,15 +16,21 @@ final class LiteralParser {
     static final int MAX_CLASS = 10;
 
     private final String p;
+    private final Assumption assumption;
     private int pos;
     private int depth;
 
-    private LiteralParser(String pattern) {
+    private LiteralParser(String pattern, Assumption assumption) {
         this.p = pattern;
+        this.assumption = assumption;
     }
 
     static LiteralInfo parse(String pattern) throws UnsupportedRegexException {
-        LiteralParser parser = new LiteralParser(pattern);
+        return parse(pattern, Assumption.NONE);
+    }
+
+    static LiteralInfo parse(String pattern, Assumption assumption) throws UnsupportedRegexException {
+        LiteralParser parser = new LiteralParser(pattern, assumption);
         LiteralInfo info = parser.alternation();
         if (parser.pos != pattern.length()) {
             throw new UnsupportedRegexException("unbalanced ')'");
@@ -408,7 +414,7 @@ final class LiteralParser {
         }
     }
 
-    /** Perl classes as RE2 defines them; the negated ones are "large". */
+    /** Perl classes as RE2 defines them; the negated ones are "large" ({@code null}). */
     private static Set<Character> perlClass(char c) {
         return switch (c) {
             case 'd' -> chars("0123456789");
@@ -496,10 +502,10 @@ final class LiteralParser {
                 }
             }
         }
-        if (negated || large || set.isEmpty() || set.size() > MAX_CLASS) {
+        if (negated || large || set.isEmpty()) {
             return LiteralInfo.ANY;
         }
-        return LiteralInfo.oneOf(set);
+        return oneOf(set);
     }
 
     private int classChar() throws UnsupportedRegexException {
@@ -524,18 +530,39 @@ final class LiteralParser {
         return c;
     }
 
-    private static LiteralInfo classInfo(Set<Character> set) {
-        return set == null ? LiteralInfo.ANY : LiteralInfo.oneOf(set);
+    private LiteralInfo classInfo(Set<Character> set) {
+        return set == null ? LiteralInfo.ANY : oneOf(set);
     }
 
-    private static LiteralInfo literalChar(char c) {
+    /**
+     * One character of {@code set} (folded), under the assumption: absent characters cannot be
+     * matched, skipped ones match as the empty string.
+     */
+    private LiteralInfo oneOf(Set<Character> set) {
+        Set<Character> kept = new TreeSet<>();
+        boolean skippable = false;
+        for (char c : set) {
+            if (assumption.isSkipped(c)) {
+                skippable = true;
+            } else if (!assumption.isAbsent(c)) {
+                kept.add(c);
+            }
+        }
+        if (kept.size() > MAX_CLASS) {
+            return LiteralInfo.ANY;
+        }
+        LiteralInfo one = LiteralInfo.oneOf(kept);
+        return skippable ? LiteralInfo.alternate(List.of(one, LiteralInfo.EMPTY)) : one;
+    }
+
+    private LiteralInfo literalChar(char c) {
         return literalCode(c);
     }
 
     /** A literal character: ASCII becomes a folded literal, anything else one unknown character. */
-    private static LiteralInfo literalCode(int c) {
+    private LiteralInfo literalCode(int c) {
         int f = LiteralFold.literal(c);
-        return f < 0 ? LiteralInfo.ANY : LiteralInfo.literal((char) f);
+        return f < 0 ? LiteralInfo.ANY : oneOf(Set.of((char) f));
     }
 
     private boolean more() {

@@ -44,11 +44,19 @@ public final class LiteralScanner {
 
     /** A scanner for non-empty, folded ASCII literals (as {@link RegexLiterals} gives them). */
     public static LiteralScanner of(Collection<String> literals) {
+        return of(literals, "");
+    }
+
+    /**
+     * A scanner that reads the input as if the {@code skipped} characters (ASCII punctuation, in no
+     * literal) were deleted from it.
+     */
+    public static LiteralScanner of(Collection<String> literals, String skipped) {
         if (literals.isEmpty()) {
             throw new IllegalArgumentException("no literals");
         }
         for (int cut = MAX_SCAN_LENGTH; ; cut = Math.max(1, cut / 2)) {
-            LiteralScanner s = build(literals, cut);
+            LiteralScanner s = build(literals, cut, skipped);
             if (s != null || cut == 1) {
                 if (s == null) {
                     throw new IllegalArgumentException("too many literals: " + literals.size());
@@ -58,7 +66,7 @@ public final class LiteralScanner {
         }
     }
 
-    private static LiteralScanner build(Collection<String> literals, int cut) {
+    private static LiteralScanner build(Collection<String> literals, int cut, String skipped) {
         byte[] asciiClass = new byte[128];
         int classes = 1;
         List<String> words = new ArrayList<>();
@@ -80,6 +88,16 @@ public final class LiteralScanner {
         }
         for (char c = 'A'; c <= 'Z'; c++) {
             asciiClass[c] = asciiClass[c + ('a' - 'A')];
+        }
+        int skipClass = -1;
+        if (!skipped.isEmpty()) {
+            skipClass = classes++;
+            for (char c : skipped.toCharArray()) {
+                if (c >= 128 || Character.isLetterOrDigit(c) || asciiClass[c] != 0) {
+                    throw new IllegalArgumentException("cannot skip a literal's character: " + c);
+                }
+                asciiClass[c] = (byte) skipClass;
+            }
         }
         int width = classes;
         // Trie as a growable dense table.
@@ -139,6 +157,12 @@ public final class LiteralScanner {
         for (int i = 0; i < next.length; i++) {
             int t = delta[i];
             next[i] = terminal[t] ? ACCEPT : t * width;
+        }
+        if (skipClass >= 0) {
+            // A skipped character leaves the state as it is: the scan runs on the input without it.
+            for (int s = 0; s < used; s++) {
+                next[s * width + skipClass] = s * width;
+            }
         }
         return new LiteralScanner(asciiClass, width, next);
     }

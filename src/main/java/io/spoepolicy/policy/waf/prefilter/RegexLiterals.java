@@ -16,38 +16,56 @@ public final class RegexLiterals {
     private RegexLiterals() {}
 
     /**
-     * The outcome for one pattern.
+     * The outcome for one pattern: a value can only match if it contains one of {@code literals}
+     * (after deleting the {@code skipped} characters) or one of the {@code absent} characters.
      *
      * @param literals the necessary literals (lowercase ASCII), or {@code null} when there is no
      *     useful prefilter and the regex must always run
-     * @param reason why there is none ({@code null} when there is)
+     * @param absent characters the analysis assumed absent: any value holding one must run the regex
+     * @param skipped characters the analysis assumed deleted from the value
+     * @param reason why there is no prefilter ({@code null} when there is)
      */
-    public record Analysis(Set<String> literals, String reason) {
+    public record Analysis(Set<String> literals, String absent, String skipped, String reason) {
 
         public boolean usable() {
             return literals != null;
         }
     }
 
+    /** Plain necessary literals when there are, else literals under {@link Assumption#EVASION}. */
     public static Analysis analyze(String pattern) {
+        Analysis plain = analyze(pattern, Assumption.NONE);
+        if (plain.usable() || plain.reason().startsWith("unsupported")
+                || plain.reason().startsWith("analysis failed")) {
+            return plain;
+        }
+        Analysis evasion = analyze(pattern, Assumption.EVASION);
+        return evasion.usable() ? evasion : plain;
+    }
+
+    static Analysis analyze(String pattern, Assumption assumption) {
         LiteralInfo info;
         try {
-            info = LiteralParser.parse(pattern);
+            info = LiteralParser.parse(pattern, assumption);
         } catch (UnsupportedRegexException e) {
-            return new Analysis(null, "unsupported syntax: " + e.getMessage());
+            return none("unsupported syntax: " + e.getMessage());
         } catch (RuntimeException e) {
             // A parser bug must cost only speed, never a missed match.
-            return new Analysis(null, "analysis failed: " + e);
+            return none("analysis failed: " + e);
         }
         Set<String> best = info.factor();
         if (best.isEmpty() || best.contains("")) {
-            return new Analysis(null, "no required literal");
+            return none("no required literal");
         }
         for (String s : best) {
             if (s.length() < MIN_LITERAL) {
-                return new Analysis(null, "a required literal is a single character");
+                return none("a required literal is a single character");
             }
         }
-        return new Analysis(Set.copyOf(best), null);
+        return new Analysis(Set.copyOf(best), assumption.absent(), assumption.skipped(), null);
+    }
+
+    private static Analysis none(String reason) {
+        return new Analysis(null, "", "", reason);
     }
 }

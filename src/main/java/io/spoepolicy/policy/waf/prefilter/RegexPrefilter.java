@@ -10,17 +10,26 @@ import java.util.Set;
 public final class RegexPrefilter {
 
     private final Set<String> literals;
+    private final String absent;
+    private final String skipped;
     private final LiteralScanner scanner;
 
-    private RegexPrefilter(Set<String> literals) {
-        this.literals = literals;
-        this.scanner = LiteralScanner.of(literals);
+    private RegexPrefilter(RegexLiterals.Analysis analysis) {
+        this.literals = analysis.literals();
+        this.absent = analysis.absent();
+        this.skipped = analysis.skipped();
+        java.util.List<String> scanned = new java.util.ArrayList<>(literals);
+        // Values holding a character the analysis assumed absent must reach the regex.
+        for (char c : absent.toCharArray()) {
+            scanned.add(String.valueOf(c));
+        }
+        this.scanner = LiteralScanner.of(scanned, skipped);
     }
 
     /** The prefilter of a pattern in RE2 syntax, or empty when none is sound and useful. */
     public static Optional<RegexPrefilter> forPattern(String pattern) {
         RegexLiterals.Analysis a = RegexLiterals.analyze(pattern);
-        return a.usable() ? Optional.of(new RegexPrefilter(a.literals())) : Optional.empty();
+        return a.usable() ? Optional.of(new RegexPrefilter(a)) : Optional.empty();
     }
 
     /** False only when the regex cannot match anywhere in {@code input}. */
@@ -32,8 +41,18 @@ public final class RegexPrefilter {
         return literals;
     }
 
+    /** Characters whose presence lets any value through (see {@link RegexLiterals.Analysis}). */
+    public String absent() {
+        return absent;
+    }
+
+    public String skipped() {
+        return skipped;
+    }
+
     @Override
     public String toString() {
-        return "RegexPrefilter" + literals;
+        return "RegexPrefilter" + literals + (absent.isEmpty() ? "" : " or any of " + absent)
+                + (skipped.isEmpty() ? "" : ", ignoring " + skipped);
     }
 }

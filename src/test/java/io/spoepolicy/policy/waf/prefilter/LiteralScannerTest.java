@@ -40,6 +40,15 @@ class LiteralScannerTest {
     }
 
     @Test
+    void skippedCharactersAreReadAsDeleted() {
+        LiteralScanner s = LiteralScanner.of(Set.of("busybox", "'"), ")");
+        assertThat(s.containsAny("b)u)))sybo)x")).isTrue();
+        assertThat(s.containsAny("x'")).isTrue();
+        assertThat(s.containsAny("b(usybox")).isFalse();
+        assertThatThrownBy(() -> LiteralScanner.of(Set.of("a)b"), ")")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void rejectsLiteralsItCannotFold() {
         assertThatThrownBy(() -> LiteralScanner.of(Set.of("Abc"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LiteralScanner.of(Set.of("\u00e9t\u00e9"))).isInstanceOf(IllegalArgumentException.class);

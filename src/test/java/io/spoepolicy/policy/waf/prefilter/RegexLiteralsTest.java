@@ -127,6 +127,27 @@ class RegexLiteralsTest {
     }
 
     @Test
+    void evasionPaddingIsReadUnderTheEvasionAssumption() {
+        String crsStyle = "(?i)b[\"'\\)\\[\\x5c]*(?:\\$[a-z]*)?\\x5c?u[\"'\\)\\[\\x5c]*(?:\\$[a-z]*)?\\x5c?s\\b";
+        RegexLiterals.Analysis a = RegexLiterals.analyze(crsStyle);
+        assertThat(a.usable()).as(a.reason()).isTrue();
+        assertThat(a.literals()).containsExactly("bus");
+        assertThat(a.absent()).isEqualTo(Assumption.EVASION.absent());
+        assertThat(a.skipped()).isEqualTo(")");
+        RegexPrefilter prefilter = RegexPrefilter.forPattern(crsStyle).orElseThrow();
+        Pattern re = Pattern.compile(crsStyle);
+        for (String matching : new String[] {"BUS;", "b)u))s ", "b\"u's;", "b$xu\\s;", "bu[s "}) {
+            assertThat(re.matcher(matching).find()).as(matching).isTrue();
+            assertThat(prefilter.mayMatch(matching)).as(matching).isTrue();
+        }
+        assertThat(prefilter.mayMatch("Mozilla/5.0 (X11; Linux x86_64) bu-s")).isFalse();
+        // Plain literals win when there are: no assumption needed.
+        assertThat(RegexLiterals.analyze("union[\"']select").absent()).isEmpty();
+        // The assumption never turns a pattern made only of absent characters into a claim.
+        assertThat(RegexLiterals.analyze("[\"']+").usable()).isFalse();
+    }
+
+    @Test
     void setsStayBounded() {
         // 26^3 exact strings cannot be kept; the analysis falls back to a smaller sound set.
         String p = "(?:a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q|r|s|t|u|v|w|x|y|z){3}zz";
