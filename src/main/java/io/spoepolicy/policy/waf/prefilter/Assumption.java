@@ -25,6 +25,12 @@ record Assumption(String absent, String skipped) {
      */
     static final Assumption EVASION = new Assumption("\"'`\\$|&^[]{}<>", ")");
 
+    /**
+     * For patterns that still need {@code )} as a separator (CRS's {@code w[\s&\),<>|]}): it is
+     * assumed absent too, so such patterns run on every value holding one (user agents).
+     */
+    static final Assumption EVASION_STRICT = new Assumption("\"'`\\$|&^[]{}<>)", "");
+
     Assumption {
         for (char c : (absent + skipped).toCharArray()) {
             if (c >= 128 || Character.isLetterOrDigit(c)) {

@@ -32,15 +32,23 @@ public final class RegexLiterals {
         }
     }
 
-    /** Plain necessary literals when there are, else literals under {@link Assumption#EVASION}. */
+    /**
+     * Plain necessary literals when there are, else literals under {@link Assumption#EVASION},
+     * else under {@link Assumption#EVASION_STRICT}.
+     */
     public static Analysis analyze(String pattern) {
         Analysis plain = analyze(pattern, Assumption.NONE);
         if (plain.usable() || plain.reason().startsWith("unsupported")
                 || plain.reason().startsWith("analysis failed")) {
             return plain;
         }
-        Analysis evasion = analyze(pattern, Assumption.EVASION);
-        return evasion.usable() ? evasion : plain;
+        for (Assumption assumption : new Assumption[] {Assumption.EVASION, Assumption.EVASION_STRICT}) {
+            Analysis a = analyze(pattern, assumption);
+            if (a.usable()) {
+                return a;
+            }
+        }
+        return plain;
     }
 
     static Analysis analyze(String pattern, Assumption assumption) {
