@@ -2,8 +2,10 @@ package io.spoepolicy.policy.waf.spring;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 import io.spoepolicy.policy.Decision;
+import io.spoepolicy.policy.DecisionContract;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SyncSpoePolicy;
 import io.spoepolicy.policy.Verdict;
@@ -21,9 +23,9 @@ import io.spoepolicy.policy.waf.WafResult;
 public final class WafPolicy implements SyncSpoePolicy {
 
     public static final String NAME = "waf";
-    public static final String SCORE = "waf_score";
-    public static final String RULES = "waf_rules";
-    public static final String MESSAGE = "waf_message";
+    public static final String SCORE = DecisionContract.WAF_SCORE;
+    public static final String RULES = DecisionContract.WAF_RULES;
+    public static final String MESSAGE = DecisionContract.WAF_MESSAGE;
     /** Optional message argument with HAProxy's {@code req.ver} ("1.1"); CRS checks the version. */
     public static final String VERSION_ARGUMENT = "version";
 
@@ -51,6 +53,17 @@ public final class WafPolicy implements SyncSpoePolicy {
     @Override
     public boolean inline() {
         return false;
+    }
+
+    @Override
+    public Set<String> variables() {
+        return exportMessage ? Set.of(SCORE, RULES, MESSAGE) : Set.of(SCORE, RULES);
+    }
+
+    /** Pure CPU on the request: warming it up is what makes the first real requests fast. */
+    @Override
+    public boolean warmsUp() {
+        return true;
     }
 
     @Override
