@@ -31,7 +31,11 @@ public record DecisionContract(VarScope scope) {
     public static final String ACTION = "action";
     /** HTTP status to deny with (403, 401, 429 …); set with {@code deny}. */
     public static final String STATUS = "status";
-    /** Short machine-readable reason, e.g. {@code ip-denied}. */
+    /**
+     * Short machine-readable reason, e.g. {@code ip-denied}: the deciding policy's on a deny or
+     * bypass; on an allow, the last reason an allowing policy gave (e.g. {@code waf-detect-only}),
+     * unset when none did.
+     */
     public static final String REASON = "reason";
     /** Name of the policy that decided (or failed). */
     public static final String POLICY = "policy";

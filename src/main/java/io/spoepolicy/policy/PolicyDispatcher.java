@@ -284,6 +284,8 @@ public final class PolicyDispatcher {
         private long stepStart;
         private Decision deciding = Decision.allow();
         private String decidingPolicy;
+        /** The reason of the last allow that gave one (detect-only, partial inspection …), or null. */
+        private String allowReason;
         private final PolicyListener listener;
 
         Accumulator(PolicyRequest request, long start, PolicyListener listener) {
@@ -314,15 +316,23 @@ public final class PolicyDispatcher {
                 decidingPolicy = current;
                 return true;
             }
+            if (!decision.reason().isEmpty()) {
+                // An allow can still say why (WAF detect-only, partial inspection): HAProxy gets
+                // that reason when the chain ends in allow; later reasons win, as variables do.
+                allowReason = decision.reason();
+            }
             return false;
         }
 
         Outcome outcome() {
-            if (variables == null) {
-                // No policy set variables: the deciding decision is the merged one.
+            String reason = deciding.verdict() == Verdict.ALLOW && allowReason != null ? allowReason
+                    : deciding.reason();
+            if (variables == null && reason.equals(deciding.reason())) {
+                // No policy set variables or an allow reason: the deciding decision is the merged one.
                 return Outcome.decided(deciding, decidingPolicy);
             }
-            Decision merged = new Decision(deciding.verdict(), deciding.status(), deciding.reason(), variables);
+            Decision merged = new Decision(deciding.verdict(), deciding.status(), reason,
+                    variables == null ? Map.of() : variables);
             return Outcome.decided(merged, decidingPolicy);
         }
 

@@ -74,7 +74,12 @@ public final class WafPolicy implements SyncSpoePolicy {
             decision = Decision.deny(denyStatus, "waf-anomaly-score");
         }
         else if (result.wouldDeny()) {
-            decision = new Decision(Verdict.ALLOW, 0, "waf-detect-only", Map.of());
+            // Reported like any policy in detect-only mode (docs/policies.md), so the same
+            // HAProxy rule shows what the WAF would have done.
+            decision = new Decision(Verdict.ALLOW, 0, "waf-detect-only", Map.of())
+                    .withVariable(DecisionContract.DETECT_POLICY, NAME)
+                    .withVariable(DecisionContract.DETECT_REASON, "waf-anomaly-score")
+                    .withVariable(DecisionContract.DETECT_STATUS, denyStatus);
         }
         else if (!result.capsHit().isEmpty()) {
             decision = denyPartialInspection && !engine.settings().detectOnly()
