@@ -43,7 +43,15 @@ abstract class ByteView {
      */
     public final <R> R read(TypedValue.ByteReader<R> reader) {
         check();
-        R result = reader.read(array, offset, length);
+        R result;
+        try {
+            result = reader.read(array, offset, length);
+        }
+        catch (RuntimeException ex) {
+            // Bytes recycled under a late reader look malformed: report the misuse, not its symptom.
+            validate();
+            throw ex;
+        }
         validate();
         return result;
     }
