@@ -37,6 +37,15 @@ public final class PolicyDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyDispatcher.class);
 
+    /**
+     * Request attribute with the chain's deadline as a {@link System#nanoTime()} value (a
+     * {@link Long}), set before a policy runs on the scheduler. A policy that waited in the
+     * scheduler's queue sees how much time is left: work that cannot finish by then is wasted,
+     * because the deadline's answer has gone to HAProxy already. When the deadline passes while
+     * a policy runs, its task is cancelled and its thread interrupted.
+     */
+    public static final String DEADLINE_NANOS = "spoe.deadline-nanos";
+
     private final Supplier<Map<String, List<SpoePolicy>>> chains;
     private final DecisionContract contract;
     private final Scheduler scheduler;
@@ -147,6 +156,7 @@ public final class PolicyDispatcher {
                 continue;
             }
             int next = index + 1;
+            accumulator.request.attribute(DEADLINE_NANOS, accumulator.deadlineNanos);
             Mono<Decision> decision = policy instanceof SyncSpoePolicy sync
                     ? Mono.fromCallable(() -> sync.decide(accumulator.request)).subscribeOn(scheduler)
                     : Mono.defer(() -> policy.evaluate(accumulator.request));
@@ -221,6 +231,7 @@ public final class PolicyDispatcher {
     /** Sequential state of one chain run; touched by one thread at a time, in order. */
     private final class Accumulator {
         final PolicyRequest request;
+        final long deadlineNanos;
         /** Created by the first decision that carries variables; most carry none. */
         private Map<String, io.spoepolicy.protocol.TypedValue> variables;
         private String current;
@@ -231,6 +242,7 @@ public final class PolicyDispatcher {
         Accumulator(PolicyRequest request, long start) {
             this.request = request;
             this.stepStart = start;
+            this.deadlineNanos = start + deadline.toNanos();
         }
 
         void begin(SpoePolicy policy) {

@@ -18,6 +18,7 @@ import io.spoepolicy.policy.waf.rules.Variable;
  * @param setVars its setvar actions
  * @param skipWhenEmpty every target is a collection read value by value (no {@code &VAR}): no
  *        values, no match, no side effect
+ * @param skipTo index of the phase step after this starter's {@code skipAfter} marker, or -1
  * @param next the next chain link, or {@code null}
  */
 record LinkPlan(
@@ -28,7 +29,12 @@ record LinkPlan(
         int[] transformPath,
         SetVarPlan[] setVars,
         boolean skipWhenEmpty,
+        int skipTo,
         LinkPlan next) {
+
+    LinkPlan withSkipTo(int index) {
+        return new LinkPlan(rule, targets, exclusions, transformNode, transformPath, setVars, skipWhenEmpty, index, next);
+    }
 
     /**
      * One target or exclusion.

@@ -42,7 +42,7 @@ public final class RuleEvaluator {
     private final RuleSet rules;
     private final boolean detectOnly;
     private final TransformTree transforms;
-    private final Pattern[] selectors;
+    private final KeySelector[] selectors;
     private final LinkPlan[][] plans = new LinkPlan[RuleSet.REQUEST_PHASES.length][];
 
     public RuleEvaluator(RuleSet rules, boolean detectOnly) {
@@ -64,10 +64,14 @@ public final class RuleEvaluator {
             LinkPlan[] phasePlans = new LinkPlan[steps.length];
             for (int i = 0; i < steps.length; i++) {
                 phasePlans[i] = steps[i] == null ? null : plan(steps[i], selectorIds, selectorList);
+                String skip = steps[i] == null ? null : steps[i].actions().skipAfter();
+                if (skip != null) {
+                    phasePlans[i] = phasePlans[i].withSkipTo(rules.phase(RuleSet.REQUEST_PHASES[p]).indexAfter(skip));
+                }
             }
             plans[p] = phasePlans;
         }
-        this.selectors = selectorList.toArray(new Pattern[0]);
+        this.selectors = selectorList.stream().map(KeySelector::of).toArray(KeySelector[]::new);
     }
 
     /** Transformation prefix tree of the rules: sizes the transaction's per-value caches. */
@@ -113,9 +117,8 @@ public final class RuleEvaluator {
                 if (!onMatch(rule, tx)) {
                     return false;
                 }
-                String skip = rule.actions().skipAfter();
-                if (skip != null) {
-                    i = program.indexAfter(skip);
+                if (plan.skipTo() >= 0) {
+                    i = plan.skipTo();
                     continue;
                 }
             }
@@ -164,7 +167,7 @@ public final class RuleEvaluator {
                     count++;
                 }
             }
-            return test(link, target, null, Integer.toString(count), tx);
+            return test(link, target, null, Integer.toString(count), null, tx);
         }
         boolean matched = false;
         // MATCHED_VARS may be replaced while we iterate it; entries is a stable snapshot.
@@ -179,7 +182,7 @@ public final class RuleEvaluator {
                 tx.request().addCap(InspectionCap.TIME_BUDGET);
                 return matched;
             }
-            matched |= test(link, target, e.key(), e.value(), tx);
+            matched |= test(link, target, e.key(), e.value(), e, tx);
         }
         return matched;
     }
@@ -188,12 +191,12 @@ public final class RuleEvaluator {
     private boolean evaluateTxKey(LinkPlan starter, LinkPlan link, TargetPlan target, Transaction tx) {
         String value = tx.tx(target.key());
         if (target.count()) {
-            return test(link, target, null, value == null ? "0" : "1", tx);
+            return test(link, target, null, value == null ? "0" : "1", null, tx);
         }
         if (value == null || excluded(starter, link, Variable.TX, target.key(), tx)) {
             return false;
         }
-        return test(link, target, target.key(), value, tx);
+        return test(link, target, target.key(), value, null, tx);
     }
 
     private boolean selects(TargetPlan target, String key, Transaction tx) {
@@ -217,22 +220,25 @@ public final class RuleEvaluator {
      * Transforms and tests one value. {@code key} is the collection key (for the matched name,
      * built only on a match), {@code null} for scalars and counts.
      */
-    private boolean test(LinkPlan link, TargetPlan target, String key, String value, Transaction tx) {
+    private boolean test(LinkPlan link, TargetPlan target, String key, String value, Entry entry, Transaction tx) {
         tx.work += value.length();
         if (link.rule().actions().multiMatch()) {
-            return testStages(link, target, key, value, tx);
+            return testStages(link, target, key, value, entry, tx);
         }
-        return testOne(link, target, key, tx.transformed(value, link.transformNode()), tx);
+        String transformed = entry != null ? tx.transformed(entry, link.transformNode())
+                : tx.transformed(value, link.transformNode());
+        return testOne(link, target, key, transformed, tx);
     }
 
     /** multiMatch: the raw value and every transformation result that differs from the previous. */
-    private boolean testStages(LinkPlan link, TargetPlan target, String key, String value, Transaction tx) {
+    private boolean testStages(LinkPlan link, TargetPlan target, String key, String value, Entry entry,
+            Transaction tx) {
         if (testOne(link, target, key, value, tx)) {
             return true;
         }
         String previous = value;
         for (int node : link.transformPath()) {
-            String stage = tx.transformed(value, node);
+            String stage = entry != null ? tx.transformed(entry, node) : tx.transformed(value, node);
             if (!stage.equals(previous) && testOne(link, target, key, stage, tx)) {
                 return true;
             }
@@ -330,7 +336,7 @@ public final class RuleEvaluator {
             String key = sv.name().isConstant() ? txKey(sv.name().text()).toLowerCase(Locale.ROOT) : null;
             setVarPlans[i] = new SetVarPlan(sv, key);
         }
-        return new LinkPlan(link, targets, exclusions, node, path, setVarPlans, skipWhenEmpty, next);
+        return new LinkPlan(link, targets, exclusions, node, path, setVarPlans, skipWhenEmpty, -1, next);
     }
 
     private static TargetPlan[] targetPlans(List<Target> targets, Map<String, Integer> selectorIds,

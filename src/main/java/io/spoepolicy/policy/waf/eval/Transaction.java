@@ -9,7 +9,6 @@ import io.spoepolicy.policy.waf.rules.Macro;
 import io.spoepolicy.policy.waf.rules.Rule;
 import io.spoepolicy.policy.waf.rules.Target;
 import io.spoepolicy.policy.waf.rules.Variable;
-import com.google.re2j.Pattern;
 import io.spoepolicy.policy.waf.transform.TransformTree;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +46,7 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
     private TransformTree transforms;
     /** Key-pattern selector results per interned pattern, keyed by the key's identity. */
     private IdentityHashMap<String, Boolean>[] selected;
-    private Pattern[] selectors;
+    private KeySelector[] selectors;
     /** Variable views built once per request (names lists, scalars); see {@link #values}. */
     private final List<Entry>[] views = newViews();
 
@@ -67,6 +66,8 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
     private final Set<String> removedTags = new HashSet<>();
     private final Map<Long, List<Target>> removedTargetsById = new HashMap<>();
     private final List<Map.Entry<String, Target>> removedTargetsByTag = new ArrayList<>();
+    /** Bit per {@link Variable} ordinal with a ctl target removal: most values need no further look. */
+    private long ctlRemovedVariables;
 
     private final LinkedHashSet<Long> loggedIds = new LinkedHashSet<>();
     private String firstMessage;
@@ -93,7 +94,7 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
 
     /** Sizes the caches for the evaluator's rules; called once before evaluation. */
     @SuppressWarnings("unchecked")
-    void bind(TransformTree transforms, Pattern[] selectors) {
+    void bind(TransformTree transforms, KeySelector[] selectors) {
         this.transforms = transforms;
         this.selectors = selectors;
         this.selected = new IdentityHashMap[selectors.length];
@@ -160,8 +161,12 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
                         removedTargetsById.computeIfAbsent(id, k -> new ArrayList<>()).add(ctl.target());
                     }
                 }
+                ctlRemovedVariables |= 1L << ctl.target().variable().ordinal();
             }
-            case RULE_REMOVE_TARGET_BY_TAG -> removedTargetsByTag.add(Map.entry(ctl.argument(), ctl.target()));
+            case RULE_REMOVE_TARGET_BY_TAG -> {
+                removedTargetsByTag.add(Map.entry(ctl.argument(), ctl.target()));
+                ctlRemovedVariables |= 1L << ctl.target().variable().ordinal();
+            }
             case REQUEST_BODY_PROCESSOR -> {
                 request.parseBody(ctl.argument().toUpperCase(Locale.ROOT));
                 java.util.Arrays.fill(views, null);
@@ -173,6 +178,9 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
 
     /** Whether a value of {@code variable} with {@code key} is excluded for {@code starter} by a ctl. */
     boolean excludedByCtl(Rule starter, Variable variable, String key) {
+        if ((ctlRemovedVariables & (1L << variable.ordinal())) == 0) {
+            return false;
+        }
         if (!removedTargetsById.isEmpty()) {
             List<Target> targets = removedTargetsById.get(starter.id());
             if (targets != null) {
@@ -196,8 +204,9 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
         return engineOff;
     }
 
+    /** Past the deadline, or the evaluation was cancelled (its thread interrupted): stop. */
     boolean outOfTime() {
-        return deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0;
+        return (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) || Thread.currentThread().isInterrupted();
     }
 
     // ---- outcome ----------------------------------------------------------------------------
@@ -255,7 +264,15 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
 
     // ---- transformations --------------------------------------------------------------------
 
-    /** {@code value} after the transformations of tree node {@code node}, each prefix computed once. */
+    /** {@code entry}'s value after the transformations of tree node {@code node}, each prefix once. */
+    String transformed(Entry entry, int node) {
+        if (node == 0) {
+            return entry.value();
+        }
+        return transformed(entry.value(), node, entry.transformed(transforms.size()));
+    }
+
+    /** Same for a value that is no entry (a count, a TX value): cached by the value's identity. */
     String transformed(String value, int node) {
         if (node == 0) {
             return value;
@@ -281,6 +298,10 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
 
     /** Whether interned key pattern {@code selector} finds a match in {@code key}, once per key. */
     boolean selects(int selector, String key) {
+        KeySelector s = selectors[selector];
+        if (!s.costly()) {
+            return s.find(key);
+        }
         IdentityHashMap<String, Boolean> cache = selected[selector];
         if (cache == null) {
             cache = new IdentityHashMap<>();
@@ -288,7 +309,7 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
         }
         Boolean hit = cache.get(key);
         if (hit == null) {
-            hit = selectors[selector].matcher(key).find();
+            hit = s.find(key);
             cache.put(key, hit);
         }
         return hit;
