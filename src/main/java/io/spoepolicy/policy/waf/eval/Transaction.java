@@ -128,7 +128,8 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
 
     boolean isRemoved(Rule rule) {
         long id = rule.id();
-        for (long[] range : removedIds) {
+        for (int i = 0, n = removedIds.size(); i < n; i++) {
+            long[] range = removedIds.get(i);
             if (id >= range[0] && id <= range[1]) {
                 return true;
             }
