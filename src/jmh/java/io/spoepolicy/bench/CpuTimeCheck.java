@@ -1,13 +1,20 @@
 package io.spoepolicy.bench;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
+import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
 
+import io.spoepolicy.loadgen.ProcCpu;
+import io.spoepolicy.observability.ListenerBenchmark;
 import io.spoepolicy.policy.DispatcherBenchmark;
 import io.spoepolicy.policy.PolicyBenchmark;
 import io.spoepolicy.protocol.CodecBenchmark;
@@ -18,6 +25,12 @@ import io.spoepolicy.protocol.VarintBenchmark;
  * allocated bytes. JMH's wall-clock average counts the time a forked JVM waits for a core, which
  * on a shared, overloaded machine inflates it many times; CPU time does not. Not a replacement
  * for JMH on an idle machine: no forks, no dead-code protection beyond a sink.
+ *
+ * <p>Arguments: seconds per case (5), then optionally a regular expression selecting cases by
+ * name. Besides the calling thread's CPU, each case reports the whole process's CPU per
+ * operation (which includes work handed to other threads, e.g. Lettuce's I/O threads, and the
+ * JIT and GC) and the wall time per operation (the latency of a call that waits, e.g. Redis),
+ * and the Redis case the redis-server's CPU per operation.
  */
 public final class CpuTimeCheck {
 
@@ -26,54 +39,176 @@ public final class CpuTimeCheck {
     private CpuTimeCheck() {
     }
 
-    public static void main(String[] args) {
-        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 5;
-        CodecBenchmark codec = new CodecBenchmark();
-        codec.setUp();
-        VarintBenchmark varint = new VarintBenchmark();
-        varint.setUp();
-        DispatcherBenchmark dispatcher = new DispatcherBenchmark();
-        dispatcher.setUp();
-        PolicyBenchmark policy = new PolicyBenchmark();
-        policy.setUp();
-        Map<String, Supplier<Object>> cases = new LinkedHashMap<>();
-        cases.put("decodeTypicalNotify", codec::decodeTypicalNotify);
-        cases.put("decodeNotify8kHeaders", codec::decodeNotify8kHeaders);
-        cases.put("decodeTypicalAndReadAll", codec::decodeTypicalAndReadAll);
-        cases.put("encodeAck3SetVars", codec::encodeAck3SetVars);
-        cases.put("varint decodeArray (x10)", varint::decodeArray);
-        cases.put("varint encodeByteBuf (x10)", varint::encodeByteBuf);
-        cases.put("dispatchAllowAll", dispatcher::dispatchAllowAll);
-        cases.put("policy ipAccess", policy::ipAccess);
-        cases.put("policy waf (CRS PL1)", policy::wafCrsParanoia1);
-        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
-        System.out.printf(Locale.ROOT, "CPU-time check, %d s per case after as much warm-up; JVM %s; load average %s%n",
-                seconds, Runtime.version(), io.spoepolicy.loadgen.ProcCpu.loadAverage());
-        for (Map.Entry<String, Supplier<Object>> entry : cases.entrySet()) {
-            Supplier<Object> body = entry.getValue();
-            run(body, threads.getCurrentThreadCpuTime() + seconds * 1_000_000_000L, threads);
-            long cpu0 = threads.getCurrentThreadCpuTime();
-            long bytes0 = threads.getThreadAllocatedBytes(id);
-            long ops = run(body, cpu0 + seconds * 1_000_000_000L, threads);
-            long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-            long bytes = threads.getThreadAllocatedBytes(id) - bytes0;
-            System.out.printf(Locale.ROOT, "  %-28s %9.1f ns/op CPU  %7.0f B/op  (%d ops)%n", entry.getKey(),
-                    (double) cpu / ops, (double) bytes / ops, ops);
-        }
-        dispatcher.tearDown();
-        codec.tearDown();
-        varint.tearDown();
+    /** A case: its body, set-up and tear-down, and an optional external process whose CPU counts too. */
+    private record Case(Supplier<Object> body, Runnable tearDown, LongSupplier externalCpuNanos) {
     }
 
+    public static void main(String[] args) throws Exception {
+        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 5;
+        Pattern selected = Pattern.compile(args.length > 1 ? args[1] : ".*");
+        Map<String, Supplier<Case>> cases = new LinkedHashMap<>();
+        cases.put("decodeTypicalNotify", () -> codec(CodecBenchmark::decodeTypicalNotify));
+        cases.put("decodeNotify8kHeaders", () -> codec(CodecBenchmark::decodeNotify8kHeaders));
+        cases.put("decodeTypicalAndReadAll", () -> codec(CodecBenchmark::decodeTypicalAndReadAll));
+        cases.put("encodeAck3SetVars", () -> codec(CodecBenchmark::encodeAck3SetVars));
+        cases.put("varint decodeArray (x10)", () -> {
+            VarintBenchmark varint = new VarintBenchmark();
+            varint.setUp();
+            return new Case(varint::decodeArray, varint::tearDown, null);
+        });
+        cases.put("varint encodeByteBuf (x10)", () -> {
+            VarintBenchmark varint = new VarintBenchmark();
+            varint.setUp();
+            return new Case(varint::encodeByteBuf, varint::tearDown, null);
+        });
+        cases.put("dispatchAllowAll", () -> {
+            DispatcherBenchmark dispatcher = new DispatcherBenchmark();
+            dispatcher.setUp();
+            return new Case(dispatcher::dispatchAllowAll, dispatcher::tearDown, null);
+        });
+        PolicyBenchmark policy = new PolicyBenchmark();
+        cases.put("policy ipAccess", () -> {
+            PolicyBenchmark.IpAccessState state = new PolicyBenchmark.IpAccessState();
+            state.setUp();
+            return new Case(() -> policy.ipAccess(state), () -> { }, null);
+        });
+        cases.put("policy waf (CRS PL1)", () -> {
+            PolicyBenchmark.WafState state = new PolicyBenchmark.WafState();
+            state.setUp();
+            return new Case(() -> policy.wafCrsParanoia1(state), () -> { }, null);
+        });
+        localRateLimit(cases, policy, "policy rateLimit local hot key", policy::rateLimitLocalHotKey);
+        localRateLimit(cases, policy, "policy rateLimit local 64k keys cached", policy::rateLimitLocalManyKeysCached);
+        localRateLimit(cases, policy, "policy rateLimit local 64k keys evicting", policy::rateLimitLocalManyKeysEvicting);
+        cases.put("policy rateLimit redis", () -> {
+            PolicyBenchmark.RedisRateLimitState state = new PolicyBenchmark.RedisRateLimitState();
+            state.setUp();
+            long pid;
+            try {
+                pid = state.redisPid();
+            }
+            catch (RuntimeException ex) {
+                state.tearDown();
+                throw ex;
+            }
+            return new Case(() -> policy.rateLimitRedis(state), state::tearDown, () -> ProcCpu.nanos(pid));
+        });
+        cases.put("policy apiKey valid", () -> {
+            PolicyBenchmark.ApiKeyState state = new PolicyBenchmark.ApiKeyState();
+            state.setUp();
+            return new Case(() -> policy.apiKeyValid(state), () -> { }, null);
+        });
+        cases.put("policy apiKey wrong", () -> {
+            PolicyBenchmark.ApiKeyState state = new PolicyBenchmark.ApiKeyState();
+            state.setUp();
+            return new Case(() -> policy.apiKeyWrong(state), () -> { }, null);
+        });
+        jwt(cases, policy, "policy jwt RS256 valid", policy::jwtRs256Valid);
+        jwt(cases, policy, "policy jwt ES256 valid", policy::jwtEs256Valid);
+        jwt(cases, policy, "policy jwt expired", policy::jwtExpired);
+        jwt(cases, policy, "policy jwt forged signature", policy::jwtForgedSignature);
+        cases.put("default policy set (dispatcher)", () -> {
+            PolicyBenchmark.DefaultSetState state = new PolicyBenchmark.DefaultSetState();
+            state.setUp();
+            System.out.println("  (default policy set: " + state.policiesText() + ")");
+            return new Case(() -> policy.defaultPolicySet(state), state::tearDown, null);
+        });
+        for (boolean histogram : new boolean[] {false, true}) {
+            cases.put("listener decided+completed+acked" + (histogram ? ", policy histogram" : ""), () -> {
+                ListenerBenchmark listeners = new ListenerBenchmark();
+                listeners.policyDurationHistogram = histogram;
+                listeners.setUp();
+                return new Case(listeners::decidedCompletedAcknowledged, () -> { }, null);
+            });
+        }
+
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long id = Thread.currentThread().getId();
+        System.out.printf(Locale.ROOT, "CPU-time check, %d s per case after as much warm-up; JVM %s; load average %s%n",
+                seconds, Runtime.version(), ProcCpu.loadAverage());
+        List<String> skipped = new ArrayList<>();
+        for (Map.Entry<String, Supplier<Case>> entry : cases.entrySet()) {
+            if (!selected.matcher(entry.getKey()).find()) {
+                skipped.add(entry.getKey());
+                continue;
+            }
+            Case current = entry.getValue().get();
+            try {
+                Supplier<Object> body = current.body();
+                run(body, threads.getCurrentThreadCpuTime() + seconds * 1_000_000_000L, threads);
+                long external0 = current.externalCpuNanos() == null ? 0 : current.externalCpuNanos().getAsLong();
+                long wall0 = System.nanoTime();
+                long process0 = os.getProcessCpuTime();
+                long cpu0 = threads.getCurrentThreadCpuTime();
+                long bytes0 = threads.getThreadAllocatedBytes(id);
+                long ops = run(body, cpu0 + seconds * 1_000_000_000L, threads);
+                long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+                long bytes = threads.getThreadAllocatedBytes(id) - bytes0;
+                long process = os.getProcessCpuTime() - process0;
+                long wall = System.nanoTime() - wall0;
+                String external = current.externalCpuNanos() == null ? ""
+                        : String.format(Locale.ROOT, "  redis-server %.0f ns/op CPU",
+                                (double) (current.externalCpuNanos().getAsLong() - external0) / ops);
+                System.out.printf(Locale.ROOT, "  %-42s %11.1f ns/op CPU  %7.0f B/op  process %11.1f ns/op CPU"
+                        + "  wall %11.1f ns/op%s  (%d ops)%n", entry.getKey(), (double) cpu / ops, (double) bytes / ops,
+                        (double) process / ops, (double) wall / ops, external, ops);
+            }
+            finally {
+                current.tearDown().run();
+            }
+        }
+        if (!skipped.isEmpty()) {
+            System.out.println("  (not selected: " + String.join(", ", skipped) + ")");
+        }
+        System.out.printf(Locale.ROOT, "load average after: %s%n", ProcCpu.loadAverage());
+        System.exit(0);
+    }
+
+    private static Case codec(java.util.function.Function<CodecBenchmark, Object> body) {
+        CodecBenchmark codec = new CodecBenchmark();
+        codec.setUp();
+        return new Case(() -> body.apply(codec), codec::tearDown, null);
+    }
+
+    private static void localRateLimit(Map<String, Supplier<Case>> cases, PolicyBenchmark policy, String name,
+            java.util.function.Function<PolicyBenchmark.LocalRateLimitState, Object> body) {
+        cases.put(name, () -> {
+            PolicyBenchmark.LocalRateLimitState state = new PolicyBenchmark.LocalRateLimitState();
+            state.setUp();
+            return new Case(() -> body.apply(state), state::tearDown, null);
+        });
+    }
+
+    private static void jwt(Map<String, Supplier<Case>> cases, PolicyBenchmark policy, String name,
+            java.util.function.Function<PolicyBenchmark.JwtState, Object> body) {
+        cases.put(name, () -> {
+            PolicyBenchmark.JwtState state = new PolicyBenchmark.JwtState();
+            try {
+                state.setUp();
+            }
+            catch (Exception ex) {
+                throw new IllegalStateException(ex);
+            }
+            return new Case(() -> body.apply(state), state::tearDown, null);
+        });
+    }
+
+    /** Runs the body in batches until the thread's CPU time passes the deadline; batches shrink for slow bodies. */
     private static long run(Supplier<Object> body, long cpuDeadline, ThreadMXBean threads) {
         long ops = 0;
         int hash = 0;
+        int batch = 1;
         while (threads.getCurrentThreadCpuTime() < cpuDeadline) {
-            for (int i = 0; i < 10_000; i++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < batch; i++) {
                 hash += System.identityHashCode(body.get()) & 1;
             }
-            ops += 10_000;
+            ops += batch;
+            // Aim at batches of about 10 ms, so a slow body (the WAF, Redis) still stops near the deadline.
+            if (System.nanoTime() - start < 10_000_000L && batch < 100_000) {
+                batch *= 2;
+            }
         }
         sink = hash;
         return ops;

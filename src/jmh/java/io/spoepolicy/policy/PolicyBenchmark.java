@@ -1,8 +1,26 @@
 package io.spoepolicy.policy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -12,62 +30,379 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
+import io.spoepolicy.config.policies.DefaultPolicySet;
 import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.policy.access.IpAccessPolicy;
+import io.spoepolicy.policy.access.IpAccessProperties;
+import io.spoepolicy.policy.auth.ApiKeyFamily;
+import io.spoepolicy.policy.auth.JwtFamily;
+import io.spoepolicy.policy.ratelimit.RateLimitFamily;
+import io.spoepolicy.policy.resilience.GuardFactory;
+import io.spoepolicy.policy.settings.PolicyBinder;
+import io.spoepolicy.policy.settings.PolicyFamily;
 import io.spoepolicy.policy.waf.CrsTestSupport;
 import io.spoepolicy.policy.waf.InspectionLimits;
 import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRulesLoader;
 import io.spoepolicy.policy.waf.WafSettings;
 import io.spoepolicy.policy.waf.spring.WafPolicy;
-import io.spoepolicy.policy.access.IpAccessPolicy;
-import io.spoepolicy.policy.access.IpAccessProperties;
+import io.spoepolicy.protocol.Action;
+import io.spoepolicy.protocol.SpopMessage;
+import io.spoepolicy.testsupport.JwksServer;
+import io.spoepolicy.testsupport.RedisProcess;
+import io.spoepolicy.testsupport.Tokens;
 
 /**
- * Each built-in policy's {@code decide} on the typical request, with the configuration of the
- * root application.yml. A fresh {@link PolicyRequest} per call, so lazily parsed parts (headers)
- * are paid each time as in the service.
+ * Each built-in policy's evaluation on the typical request (ten browser headers), built by its
+ * family from properties as the service builds it. A fresh {@link PolicyRequest} per call, so
+ * lazily parsed parts (headers) are paid each time as in the service. Asynchronous policies
+ * (JWT, rate limit) are measured as {@code evaluate(request).block()}: the Reactor subscription
+ * the dispatcher makes is part of the cost. Each group of benchmarks has its own state, so JMH
+ * starts Redis or loads CRS only for the benchmarks that need them.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@State(Scope.Thread)
 public class PolicyBenchmark {
 
-    private IpAccessPolicy ipAccess;
-    private WafPolicy waf;
-    private io.spoepolicy.protocol.SpopMessage message;
+    static PolicyBinder binder(String prefix, Map<String, String> properties) {
+        Map<String, String> prefixed = new HashMap<>();
+        properties.forEach((key, value) -> prefixed.put(prefix + "." + key, value));
+        return new PolicyBinder(new Binder(new MapConfigurationPropertySource(prefixed)), null);
+    }
 
-    @Setup
-    public void setUp() {
-        // The demo lists of application.yml, and a larger deny list typical of a blocklist.
-        ipAccess = new IpAccessPolicy(new IpAccessProperties(true, List.of("10.0.0.0/8"),
-                List.of("127.0.0.2/32", "192.0.2.0/24", "198.51.100.0/24", "2001:db8::/32"),
-                IpAccessProperties.DefaultAction.ALLOW, 403, "ip"));
-        message = Messages.typical();
-        // OWASP CRS at paranoia level 1 with the property defaults (threshold 5, 128 KB body,
-        // 1024 arguments, 250 ms budget); CRS from -Dspoe.crs.dir or ../shared/crs.
-        try {
-            waf = new WafPolicy(new WafEngine(WafRulesLoader.crs(CrsTestSupport.crs(), List.of()),
-                    new WafSettings(1, 5, false, new InspectionLimits(128 * 1024, 1024, java.time.Duration.ofMillis(250)),
-                            List.of(), java.util.Map.of())), 403, false);
+    static SpoePolicy build(PolicyFamily family, String prefix, Map<String, String> properties) {
+        return family.build(binder(prefix, properties)).orElseThrow();
+    }
+
+    static Decision decide(SpoePolicy policy, SpopMessage message) {
+        PolicyRequest request = new PolicyRequest(message, "engine");
+        return policy instanceof SyncSpoePolicy sync ? sync.decide(request) : policy.evaluate(request).block();
+    }
+
+    /** ip-access with the demo lists of application.yml and a few more deny networks. */
+    @State(Scope.Thread)
+    public static class IpAccessState {
+        IpAccessPolicy policy;
+        final SpopMessage message = Messages.typical();
+
+        @Setup
+        public void setUp() {
+            policy = new IpAccessPolicy(new IpAccessProperties(true, List.of("10.0.0.0/8"),
+                    List.of("127.0.0.2/32", "192.0.2.0/24", "198.51.100.0/24", "2001:db8::/32"),
+                    IpAccessProperties.DefaultAction.ALLOW, 403, "ip"));
         }
-        catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
+    }
+
+    /**
+     * OWASP CRS at paranoia level 1 with the property defaults (threshold 5, 128 KB body, 1024
+     * arguments, 250 ms budget); CRS from -Dspoe.crs.dir or ../shared/crs.
+     */
+    @State(Scope.Thread)
+    public static class WafState {
+        WafPolicy policy;
+        final SpopMessage message = Messages.typical();
+
+        @Setup
+        public void setUp() {
+            try {
+                policy = new WafPolicy(new WafEngine(WafRulesLoader.crs(CrsTestSupport.crs(), List.of()),
+                        new WafSettings(1, 5, false, new InspectionLimits(128 * 1024, 1024, Duration.ofMillis(250)),
+                                List.of(), Map.of())), 403, false);
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
         }
+    }
+
+    /**
+     * Local rate limiting (Caffeine + Bucket4j), keyed by client address. {@code hot}: one client
+     * whose limit is never reached (the allow path with its four variables). {@code cached}: 65 536
+     * clients in turn, all buckets held (default max-keys 200 000), so every lookup hits a large
+     * table. {@code evicting}: the same clients with max-keys 16 384, so nearly every request
+     * creates a bucket and evicts one (a flood of new addresses).
+     */
+    @State(Scope.Thread)
+    public static class LocalRateLimitState {
+        static final int CLIENTS = 65_536;
+        SpoePolicy hot;
+        SpoePolicy cached;
+        SpoePolicy evicting;
+        final SpopMessage message = Messages.typical();
+        SpopMessage[] clients;
+        int next;
+        private RateLimitFamily[] families;
+
+        @Setup
+        public void setUp() {
+            clients = new SpopMessage[CLIENTS];
+            for (int i = 0; i < CLIENTS; i++) {
+                clients[i] = Messages.typical("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), List.of());
+            }
+            // One family per variant: each family owns its bucket store.
+            families = new RateLimitFamily[] {new RateLimitFamily(GuardFactory.standalone()),
+                    new RateLimitFamily(GuardFactory.standalone()), new RateLimitFamily(GuardFactory.standalone())};
+            hot = build(families[0], "spoe.policies.rate-limit", Map.of("enabled", "true", "limit", "1000000000",
+                    "period", "1s"));
+            cached = build(families[1], "spoe.policies.rate-limit", Map.of("enabled", "true", "limit", "100",
+                    "period", "1s"));
+            evicting = build(families[2], "spoe.policies.rate-limit", Map.of("enabled", "true", "limit", "100",
+                    "period", "1s", "local.max-keys", "16384"));
+            for (SpopMessage client : clients) {
+                decide(cached, client);
+            }
+        }
+
+        SpopMessage nextClient() {
+            SpopMessage client = clients[next];
+            next = (next + 1) & (CLIENTS - 1);
+            return client;
+        }
+
+        @TearDown
+        public void tearDown() {
+            for (RateLimitFamily family : families) {
+                family.destroy();
+            }
+        }
+    }
+
+    /**
+     * Redis rate limiting against a redis-server this state starts on loopback (no persistence):
+     * one EVALSHA of the GCRA script per call, waited for, one client whose limit is never
+     * reached. The figure is the round-trip latency; the Lettuce I/O threads and redis-server
+     * work in parallel to the calling thread.
+     */
+    @State(Scope.Thread)
+    public static class RedisRateLimitState {
+        RedisProcess redis;
+        RateLimitFamily family;
+        SpoePolicy policy;
+        final SpopMessage message = Messages.typical();
+
+        @Setup
+        public void setUp() {
+            redis = RedisProcess.startNew();
+            family = new RateLimitFamily(GuardFactory.standalone());
+            policy = build(family, "spoe.policies.rate-limit", Map.of("enabled", "true", "limit", "1000000000",
+                    "period", "1s", "store", "redis", "redis.uri", redis.uri(), "redis.timeout", "2s"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (decide(policy, message).variables().containsKey(DecisionContract.RATELIMIT_FALLBACK)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the rate limiter never reached Redis at " + redis.uri());
+                }
+                Thread.onSpinWait();
+            }
+        }
+
+        @TearDown
+        public void tearDown() {
+            family.destroy();
+            redis.close();
+        }
+
+        /** The redis-server process (for its CPU time), found among this JVM's children. */
+        public long redisPid() {
+            return ProcessHandle.current().children()
+                    .filter(process -> process.info().command().orElse("").contains("redis"))
+                    .findFirst().orElseThrow().pid();
+        }
+    }
+
+    /** API key in x-api-key, five configured keys (each request hashes once, compares five digests). */
+    @State(Scope.Thread)
+    public static class ApiKeyState {
+        SpoePolicy policy;
+        SpopMessage valid;
+        SpopMessage wrong;
+
+        @Setup
+        public void setUp() {
+            Map<String, String> properties = new HashMap<>();
+            properties.put("enabled", "true");
+            for (int i = 0; i < 5; i++) {
+                properties.put("keys[" + i + "].id", "client-" + i);
+                properties.put("keys[" + i + "].value", "key-" + i + "-7f3a9c2e4b1d8f6a0e5c3b9d7a1f2e4c");
+            }
+            properties.put("keys[2].scopes[0]", "orders:read");
+            policy = build(new ApiKeyFamily(), "spoe.policies.api-key", properties);
+            valid = Messages.typical("203.0.113.7", List.<String[]>of(new String[] {"x-api-key",
+                    "key-2-7f3a9c2e4b1d8f6a0e5c3b9d7a1f2e4c"}));
+            wrong = Messages.typical("203.0.113.7", List.<String[]>of(new String[] {"x-api-key",
+                    "key-9-7f3a9c2e4b1d8f6a0e5c3b9d7a1f2e4c"}));
+            check(decide(policy, valid), "allow", "");
+            check(decide(policy, wrong), "deny", "api-key-invalid");
+        }
+    }
+
+    /**
+     * JWT bearer tokens, keys from a JWKS endpoint on loopback (an RSA 2048 and a P-256 key),
+     * fetched once and cached before measuring; issuer and audience checked, a scope claim.
+     */
+    @State(Scope.Thread)
+    public static class JwtState {
+        static final String ISSUER = "https://idp.example";
+        static final String AUDIENCE = "orders-api";
+        JwksServer idp;
+        JwtFamily family;
+        SpoePolicy policy;
+        SpopMessage rs256;
+        SpopMessage es256;
+        SpopMessage expired;
+        SpopMessage forged;
+
+        @Setup
+        public void setUp() throws JOSEException {
+            RSAKey rsa = Tokens.rsaKey("rsa-1");
+            ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+            idp = JwksServer.start(new JWKSet(List.of(rsa, ec)));
+            family = new JwtFamily(WebClient.create(), GuardFactory.standalone(), java.time.Clock.systemUTC());
+            policy = build(family, "spoe.policies.jwt", Map.of("enabled", "true", "issuer", ISSUER,
+                    "audiences", AUDIENCE, "algorithms", "RS256,ES256", "jwk-set-uri", idp.uri()));
+            JWTClaimsSet claims = Tokens.claims("alice", ISSUER, AUDIENCE).claim("scope", "orders:read")
+                    .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(12)))).build();
+            rs256 = bearer(Tokens.sign(rsa, claims));
+            es256 = bearer(Tokens.sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec-1").build(),
+                    new ECDSASigner(ec), claims));
+            expired = bearer(Tokens.sign(rsa, Tokens.claims("alice", ISSUER, AUDIENCE)
+                    .issueTime(Date.from(Instant.now().minus(Duration.ofHours(2))))
+                    .expirationTime(Date.from(Instant.now().minus(Duration.ofHours(1)))).build()));
+            // Signed by another key under the published kid: the signature check fails.
+            forged = bearer(Tokens.sign(Tokens.rsaKey("rsa-1"), claims));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!decide(policy, rs256).verdict().equals(Verdict.ALLOW)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("JWKS never fetched from " + idp.uri());
+                }
+                Thread.onSpinWait();
+            }
+            check(decide(policy, es256), "allow", "");
+            check(decide(policy, expired), "deny", "token-expired");
+            check(decide(policy, forged), "deny", "token-invalid-signature");
+        }
+
+        private static SpopMessage bearer(String token) {
+            return Messages.typical("203.0.113.7", List.<String[]>of(new String[] {"authorization", "Bearer " + token}));
+        }
+
+        @TearDown
+        public void tearDown() {
+            idp.close();
+        }
+    }
+
+    /**
+     * The whole default policy set of the root application.yml (as the service assembles it:
+     * today ip-access only, wrapped in its settings), through the dispatcher from message to ACK
+     * actions, without meters.
+     */
+    @State(Scope.Thread)
+    public static class DefaultSetState {
+        Scheduler scheduler;
+        PolicyDispatcher dispatcher;
+        List<String> policies;
+        final List<SpopMessage> messages = List.of(Messages.typical());
+
+        @Setup
+        public void setUp() {
+            scheduler = Schedulers.newBoundedElastic(4, 1000, "bench-policy");
+            Map<String, List<SpoePolicy>> chains = DefaultPolicySet.chains();
+            policies = new ArrayList<>();
+            chains.values().forEach(chain -> chain.forEach(policy -> policies.add(policy.name())));
+            dispatcher = new PolicyDispatcher(chains, new DecisionContract(io.spoepolicy.protocol.VarScope.TRANSACTION),
+                    scheduler, Duration.ofMillis(400), PolicyListener.NONE);
+        }
+
+        public String policiesText() {
+            return String.join(", ", policies);
+        }
+
+        @TearDown
+        public void tearDown() {
+            scheduler.dispose();
+        }
+    }
+
+    static void check(Decision decision, String action, String reason) {
+        if (!decision.verdict().action().equals(action) || !decision.reason().equals(reason)) {
+            throw new IllegalStateException("benchmark set-up: expected " + action + "/" + reason + ", got " + decision);
+        }
+    }
+
+    @Benchmark
+    public Decision ipAccess(IpAccessState state) {
+        return state.policy.decide(new PolicyRequest(state.message, "engine"));
     }
 
     /** The WAF (CRS PL1) on the typical GET: it runs on the policy scheduler in the service. */
     @Benchmark
-    public Decision wafCrsParanoia1() {
-        return waf.decide(new PolicyRequest(message, "engine"));
+    public Decision wafCrsParanoia1(WafState state) {
+        return state.policy.decide(new PolicyRequest(state.message, "engine"));
     }
 
     @Benchmark
-    public Decision ipAccess() {
-        return ipAccess.decide(new PolicyRequest(message, "engine"));
+    public Decision rateLimitLocalHotKey(LocalRateLimitState state) {
+        return decide(state.hot, state.message);
+    }
+
+    @Benchmark
+    public Decision rateLimitLocalManyKeysCached(LocalRateLimitState state) {
+        return decide(state.cached, state.nextClient());
+    }
+
+    @Benchmark
+    public Decision rateLimitLocalManyKeysEvicting(LocalRateLimitState state) {
+        return decide(state.evicting, state.nextClient());
+    }
+
+    @Benchmark
+    public Decision rateLimitRedis(RedisRateLimitState state) {
+        return decide(state.policy, state.message);
+    }
+
+    @Benchmark
+    public Decision apiKeyValid(ApiKeyState state) {
+        return decide(state.policy, state.valid);
+    }
+
+    @Benchmark
+    public Decision apiKeyWrong(ApiKeyState state) {
+        return decide(state.policy, state.wrong);
+    }
+
+    @Benchmark
+    public Decision jwtRs256Valid(JwtState state) {
+        return decide(state.policy, state.rs256);
+    }
+
+    @Benchmark
+    public Decision jwtEs256Valid(JwtState state) {
+        return decide(state.policy, state.es256);
+    }
+
+    @Benchmark
+    public Decision jwtExpired(JwtState state) {
+        return decide(state.policy, state.expired);
+    }
+
+    @Benchmark
+    public Decision jwtForgedSignature(JwtState state) {
+        return decide(state.policy, state.forged);
+    }
+
+    @Benchmark
+    public List<Action> defaultPolicySet(DefaultSetState state) {
+        return state.dispatcher.dispatch(state.messages, "engine").block();
     }
 }

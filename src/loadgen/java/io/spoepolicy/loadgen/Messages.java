@@ -35,8 +35,14 @@ public final class Messages {
 
     /** IP, method, path, query and ten headers: the typical NOTIFY of the benchmarks. */
     public static SpopMessage typical() {
-        MessageBuilder builder = MessageBuilder.message("check-request").ip("203.0.113.7").method("GET").path(PATH).query(QUERY);
+        return typical("203.0.113.7", List.of());
+    }
+
+    /** The typical message from another client address, with more headers after the ten. */
+    public static SpopMessage typical(String ip, List<String[]> extraHeaders) {
+        MessageBuilder builder = MessageBuilder.message("check-request").ip(ip).method("GET").path(PATH).query(QUERY);
         TYPICAL_HEADERS.forEach(header -> builder.header(header[0], header[1]));
+        extraHeaders.forEach(header -> builder.header(header[0], header[1]));
         return builder.build();
     }
 

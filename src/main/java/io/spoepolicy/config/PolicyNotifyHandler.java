@@ -23,7 +23,7 @@ final class PolicyNotifyHandler implements NotifyHandler {
 
     @Override
     public Mono<List<Action>> handle(InboundFrame.Notify notify, SessionContext session) {
-        return dispatcher.dispatch(notify.messages(), session.engineId());
+        return dispatcher.dispatch(notify.messages(), session.engineId(), session.warmup());
     }
 
     @Override

@@ -32,6 +32,9 @@ import io.spoepolicy.server.SessionObserver;
 import io.spoepolicy.server.SessionRegistry;
 import io.spoepolicy.server.SessionSettings;
 import io.spoepolicy.server.SpoeServer;
+import io.spoepolicy.server.WarmupConnections;
+import io.spoepolicy.server.tls.SpopTls;
+import io.spoepolicy.server.warmup.SpopWarmup;
 
 /** Wires the SPOP server to the policy beans. */
 @Configuration(proxyBeanMethods = false)
@@ -109,7 +112,8 @@ public class SpoeConfiguration {
 
     @Bean
     SessionFactory sessionFactory(SpoeServerProperties properties, NotifyHandler handler, InflightLimiter limiter,
-            SessionRegistry registry, ObjectProvider<SessionObserver> observers, DrainSignal drainSignal) {
+            SessionRegistry registry, ObjectProvider<SessionObserver> observers, DrainSignal drainSignal,
+            WarmupConnections warmupConnections) {
         List<SessionObserver> all = observers.orderedStream().toList();
         SessionObserver observer = all.isEmpty() ? SessionObserver.NONE : new CompositeSessionObserver(all);
         List<String> capabilities = properties.fragmentation().enabled()
@@ -120,7 +124,22 @@ public class SpoeConfiguration {
                 properties.fragmentation().enabled(), properties.fragmentation().maxMessageSize(),
                 properties.helloTimeout(), properties.idleTimeout(), properties.drain().linger(), capabilities);
         return new SessionFactory(settings, handler, limiter, registry, observer, drainSignal,
-                properties.limits().maxConnections());
+                properties.limits().maxConnections(), warmupConnections);
+    }
+
+    @Bean
+    WarmupConnections warmupConnections() {
+        return new WarmupConnections();
+    }
+
+    /** Holds readiness until the request path is warm (bounded by spoe.server.warmup.max-duration). */
+    @Bean
+    SpopWarmup spopWarmup(SpoeServer server, WarmupConnections warmupConnections, SpoeServerProperties properties,
+            ObjectProvider<SpopTls> tls) {
+        SpoeServerProperties.Warmup warmup = properties.warmup();
+        return new SpopWarmup(server, warmupConnections,
+                new SpopWarmup.Settings(warmup.enabled(), warmup.requests(), warmup.maxDuration()),
+                tls.getIfAvailable() == null ? null : "the SPOP listener uses TLS (spoe.server.ssl.bundle)");
     }
 
     @Bean

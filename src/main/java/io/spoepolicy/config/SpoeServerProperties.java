@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param limits resource limits per connection and in total
  * @param fragmentation reassembly of fragmented NOTIFYs (HAProxy 2.x)
  * @param drain graceful shutdown timing
+ * @param warmup synthetic traffic through the request path before the service reports ready
  */
 @Validated
 @ConfigurationProperties("spoe.server")
@@ -42,7 +43,27 @@ public record SpoeServerProperties(
         @DefaultValue("noop-action") @NotNull EmptyAck emptyAck,
         @DefaultValue @Valid Limits limits,
         @DefaultValue @Valid Fragmentation fragmentation,
-        @DefaultValue @Valid Drain drain) {
+        @DefaultValue @Valid Drain drain,
+        @DefaultValue @Valid Warmup warmup) {
+
+    /**
+     * @param enabled after the listener is bound and before readiness, send synthetic
+     *        {@code check-request} NOTIFYs over a loopback connection so the first real ones do
+     *        not run cold (interpreted, classes loading); skipped with a TLS listener
+     * @param requests synthetic NOTIFYs to send (16 in flight at a time)
+     * @param maxDuration readiness is never held longer than this by the warm-up; when it passes
+     *        the service reports ready anyway (logged)
+     */
+    public record Warmup(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("500") @Min(1) @Max(100_000) int requests,
+            @DefaultValue("3s") @NotNull Duration maxDuration) {
+
+        @AssertTrue(message = "spoe.server.warmup.max-duration must be positive")
+        public boolean isMaxDurationPositive() {
+            return maxDuration == null || !(maxDuration.isNegative() || maxDuration.isZero());
+        }
+    }
 
     /** How an ACK without decision actions is sent. */
     public enum EmptyAck {

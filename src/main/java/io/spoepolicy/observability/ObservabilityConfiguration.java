@@ -42,7 +42,7 @@ public class ObservabilityConfiguration {
 
     @Bean
     SpoeEndpoint spoeEndpoint(SpoeServer server, PolicyDispatcher dispatcher, SpoePolicyProperties policies,
-            ObjectProvider<ActivePolicies> active) {
+            ObjectProvider<ActivePolicies> active, ObservabilityProperties observability) {
         return new SpoeEndpoint(server, dispatcher, policies.deadline(), () -> {
             ActivePolicies current = active.getIfAvailable();
             if (current == null) {
@@ -51,7 +51,7 @@ public class ObservabilityConfiguration {
             PolicyGeneration generation = current.current();
             return new SpoeEndpoint.Generation(generation.number(), generation.loadedAt().toString(),
                     generation.trigger());
-        });
+        }, java.util.List.of(observability.metrics().ruleIdsVariable()));
     }
 
     @Bean

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -32,12 +33,28 @@ public record ObservabilityProperties(
      *        counted as {@code other}
      * @param reactorNetty also record Reactor Netty's own TCP meters for the SPOP listener (with
      *        the per-peer {@code remote.address} tag removed)
+     * @param policyDurationHistogram give {@code spoe.policy.duration} (per policy and verdict) the
+     *        latency buckets, for percentiles by policy; off, it keeps count, sum and max, and the
+     *        per-message {@code spoe.notify.duration} histogram still gives the request's latency
+     *        percentiles. Off by default: recording into the buckets on every decision was the
+     *        largest single cost of the meters on the event loops (BENCHMARKS.md)
      */
     public record Metrics(
             @DefaultValue("64") @Min(1) @Max(10_000) int maxTagValues,
             @DefaultValue("waf_rules") @NotBlank String ruleIdsVariable,
             @DefaultValue("500") @Min(0) @Max(100_000) int maxRuleIds,
-            @DefaultValue("false") boolean reactorNetty) {
+            @DefaultValue("false") boolean reactorNetty,
+            @DefaultValue("false") boolean policyDurationHistogram) {
+
+        /** The constructor properties bind to (the other one is for code written before the histogram switch). */
+        @ConstructorBinding
+        public Metrics {
+        }
+
+        /** Without the per-policy histogram (the default). */
+        public Metrics(int maxTagValues, String ruleIdsVariable, int maxRuleIds, boolean reactorNetty) {
+            this(maxTagValues, ruleIdsVariable, maxRuleIds, reactorNetty, false);
+        }
     }
 
     /**

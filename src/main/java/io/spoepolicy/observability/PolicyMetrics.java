@@ -28,6 +28,7 @@ public final class PolicyMetrics implements PolicyListener {
     private final MeterRegistry registry;
     private final int maxTagValues;
     private final String ruleIdsVariable;
+    private final boolean durationHistogram;
     private final BoundedTagValues<PolicyMeters> policies;
     private final BoundedTagValues<MessageMeters> messages;
     private final BoundedTagValues<Counter> ruleMatches;
@@ -36,6 +37,7 @@ public final class PolicyMetrics implements PolicyListener {
         this.registry = registry;
         this.maxTagValues = properties.maxTagValues();
         this.ruleIdsVariable = properties.ruleIdsVariable();
+        this.durationHistogram = properties.policyDurationHistogram();
         this.policies = new BoundedTagValues<>(maxTagValues, PolicyMeters::new);
         this.messages = new BoundedTagValues<>(maxTagValues, MessageMeters::new);
         this.ruleMatches = new BoundedTagValues<>(Math.max(1, properties.maxRuleIds()), rule ->
@@ -126,13 +128,17 @@ public final class PolicyMetrics implements PolicyListener {
             Timer timer = durations.get(verdict);
             if (timer == null) {
                 // Registering twice returns the same timer, so a race is harmless.
-                timer = Timer.builder("spoe.policy.duration")
+                Timer.Builder builder = Timer.builder("spoe.policy.duration")
                         .description("Time one policy took to decide, by policy and verdict")
-                        .tag("policy", policy).tag("action", MeterNames.tagValue(VERDICTS[verdict]))
-                        .serviceLevelObjectives(MeterNames.LATENCY_BUCKETS)
-                        .minimumExpectedValue(MeterNames.LATENCY_MIN)
-                        .maximumExpectedValue(MeterNames.LATENCY_MAX)
-                        .register(registry);
+                        .tag("policy", policy).tag("action", MeterNames.tagValue(VERDICTS[verdict]));
+                if (durationHistogram) {
+                    // Every decision of every policy lands in a bucket: worth it only when
+                    // percentiles by policy are wanted (policy-duration-histogram).
+                    builder.serviceLevelObjectives(MeterNames.LATENCY_BUCKETS)
+                            .minimumExpectedValue(MeterNames.LATENCY_MIN)
+                            .maximumExpectedValue(MeterNames.LATENCY_MAX);
+                }
+                timer = builder.register(registry);
                 durations.set(verdict, timer);
             }
             return timer;

@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
+import io.spoepolicy.policy.DecisionContract;
 import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyDispatcher;
 import io.spoepolicy.policy.SpoePolicy;
@@ -39,6 +41,7 @@ public class SpoeEndpoint {
     private final PolicyDispatcher dispatcher;
     private final Duration deadline;
     private final Supplier<Generation> generation;
+    private final List<String> configuredVariables;
 
     /**
      * @param generation the policy configuration generation in use (reloads), or {@code null}
@@ -46,10 +49,20 @@ public class SpoeEndpoint {
      */
     public SpoeEndpoint(SpoeServer server, PolicyDispatcher dispatcher, Duration deadline,
             Supplier<Generation> generation) {
+        this(server, dispatcher, deadline, generation, List.of());
+    }
+
+    /**
+     * @param configuredVariables variable names set by configuration outside the policies (the
+     *        metrics' {@code rule-ids-variable}), added to {@code registerVarNames}
+     */
+    public SpoeEndpoint(SpoeServer server, PolicyDispatcher dispatcher, Duration deadline,
+            Supplier<Generation> generation, Collection<String> configuredVariables) {
         this.server = server;
         this.dispatcher = dispatcher;
         this.deadline = deadline;
         this.generation = generation == null ? () -> null : generation;
+        this.configuredVariables = List.copyOf(configuredVariables);
     }
 
     @ReadOperation
@@ -85,7 +98,9 @@ public class SpoeEndpoint {
             chains.put(chain.getKey(), names);
         });
         List<PolicyInfo> policies = new ArrayList<>();
+        Set<String> variables = new LinkedHashSet<>(configuredVariables);
         for (SpoePolicy policy : loaded) {
+            variables.addAll(policy.variables().stream().sorted().toList());
             // Policy settings (scopes, detect-only) wrap the policy; its description is the inner one's.
             SpoePolicy inner = policy instanceof ManagedPolicy managed ? managed.delegate() : policy;
             Map<String, Object> configuration = inner instanceof DescribedPolicy described
@@ -107,7 +122,9 @@ public class SpoeEndpoint {
         whole.put("scope", scope);
         whole.put("chains", chains);
         whole.put("policies", policies.stream().map(PolicyInfo::version).toList());
-        return new Policies(ConfigVersion.of(whole), generation.get(), deadlineText, scope, chains, policies);
+        String registerVarNames = DecisionContract.registerVarNames(DecisionContract.variableNames(variables));
+        return new Policies(ConfigVersion.of(whole), generation.get(), deadlineText, scope, registerVarNames, chains,
+                policies);
     }
 
     private static String format(SocketAddress address) {
@@ -153,9 +170,11 @@ public class SpoeEndpoint {
     /**
      * @param configVersion digest of the whole policy configuration shown here: equal on two
      *        replicas exactly when they run the same policies with the same settings
+     * @param registerVarNames the names HAProxy's {@code register-var-names} must list for this
+     *        configuration, ready to paste: every built-in name plus configured and custom ones
      */
     public record Policies(String configVersion, Generation generation, String deadline, String scope,
-            Map<String, List<String>> chains, List<PolicyInfo> loaded) {
+            String registerVarNames, Map<String, List<String>> chains, List<PolicyInfo> loaded) {
     }
 
     /**

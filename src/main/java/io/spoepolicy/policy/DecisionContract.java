@@ -1,8 +1,11 @@
 package io.spoepolicy.policy;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.spoepolicy.protocol.Action;
 import io.spoepolicy.protocol.TypedValue;
@@ -14,6 +17,12 @@ import io.spoepolicy.protocol.VarScope;
  * {@code docs/policies.md} lists the HAProxy rules that act on them and the
  * {@code register-var-names} line.
  *
+ * <p>HAProxy 3.x (and 2.x with strict settings) drops every variable not listed in the agent's
+ * {@code register-var-names}, silently. {@link #variableNames()} is the one list of every name the
+ * agent and its built-in policies can set; the shipped HAProxy files, the Helm chart and the docs
+ * are tested against it, and the Actuator {@code spoe} endpoint shows the line for the running
+ * configuration ({@code registerVarNames}).
+ *
  * @param scope the HAProxy scope every decision variable is set in
  */
 public record DecisionContract(VarScope scope) {
@@ -22,7 +31,11 @@ public record DecisionContract(VarScope scope) {
     public static final String ACTION = "action";
     /** HTTP status to deny with (403, 401, 429 …); set with {@code deny}. */
     public static final String STATUS = "status";
-    /** Short machine-readable reason, e.g. {@code ip-denied}. */
+    /**
+     * Short machine-readable reason, e.g. {@code ip-denied}: the deciding policy's on a deny or
+     * bypass; on an allow, the last reason an allowing policy gave (e.g. {@code waf-detect-only}),
+     * unset when none did.
+     */
     public static final String REASON = "reason";
     /** Name of the policy that decided (or failed). */
     public static final String POLICY = "policy";
@@ -67,6 +80,28 @@ public record DecisionContract(VarScope scope) {
      */
     public static final String RATELIMIT_FALLBACK = "ratelimit_fallback";
 
+    /** The WAF's inbound anomaly score; set when it is above 0 or a rule matched. */
+    public static final String WAF_SCORE = "waf_score";
+    /**
+     * Space-separated ids of the WAF rules that matched; also the default of
+     * {@code spoe.observability.metrics.rule-ids-variable}.
+     */
+    public static final String WAF_RULES = "waf_rules";
+    /** The WAF's short message; set only with {@code spoe.policies.waf.export-message}. */
+    public static final String WAF_MESSAGE = "waf_message";
+
+    /**
+     * Every name above except {@link #NOOP}, in the order of the shipped {@code register-var-names}
+     * line: the verdict, detect-only reporting, then the families. Names that are configurable
+     * ({@code rule-ids-variable}) appear with their default.
+     */
+    private static final List<String> VARIABLE_NAMES = List.of(ACTION, STATUS, REASON, POLICY, AGENT_ERROR,
+            DETECT_POLICY, DETECT_REASON, DETECT_STATUS,
+            USER, SCOPES, WWW_AUTHENTICATE,
+            RATELIMIT_LIMIT, RATELIMIT_REMAINING, RATELIMIT_RESET, RATELIMIT_RETRY_AFTER, RATELIMIT_POLICY,
+            RATELIMIT_FALLBACK,
+            WAF_SCORE, WAF_RULES, WAF_MESSAGE);
+
     /**
      * A variable HAProxy never registers: unsetting it is a harmless action, used so that no ACK
      * is ever empty (early 3.1.x releases stalled on empty ACKs until the processing timeout).
@@ -75,6 +110,32 @@ public record DecisionContract(VarScope scope) {
 
     public DecisionContract {
         java.util.Objects.requireNonNull(scope, "scope");
+    }
+
+    /**
+     * Every variable the agent and its built-in policies can set, whatever is enabled, with
+     * configurable names at their defaults: what HAProxy's {@code register-var-names} must list.
+     * {@link #NOOP} is deliberately absent (it must stay unregistered).
+     */
+    public static List<String> variableNames() {
+        return VARIABLE_NAMES;
+    }
+
+    /**
+     * {@link #variableNames()} followed by further names (configured claim variables, custom
+     * policies' {@link SpoePolicy#variables()}, a custom {@code rule-ids-variable}) that are not in
+     * it yet, in the order given, without duplicates.
+     */
+    public static List<String> variableNames(Collection<String> more) {
+        Set<String> names = new LinkedHashSet<>(VARIABLE_NAMES);
+        names.addAll(more);
+        names.remove(NOOP);
+        return List.copyOf(names);
+    }
+
+    /** The value of HAProxy's {@code register-var-names} for these names, ready to paste. */
+    public static String registerVarNames(Collection<String> names) {
+        return String.join(" ", names);
     }
 
     /** The ACK actions for a decision: the verdict, then the policies' own variables. */

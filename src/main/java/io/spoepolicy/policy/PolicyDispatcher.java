@@ -94,6 +94,14 @@ public final class PolicyDispatcher {
 
     /** Decides every message of one NOTIFY; the actions are ready to go into its ACK. */
     public Mono<List<Action>> dispatch(List<SpopMessage> messages, String engineId) {
+        return dispatch(messages, engineId, false);
+    }
+
+    /**
+     * Decides every message of one NOTIFY; with {@code warmup} the messages are the agent's own
+     * synthetic start-up traffic: see {@link PolicyRequest#warmup()}.
+     */
+    public Mono<List<Action>> dispatch(List<SpopMessage> messages, String engineId, boolean warmup) {
         Map<String, List<SpoePolicy>> chains = this.chains.get();
         if (messages.size() == 1) {
             SpopMessage message = messages.get(0);
@@ -101,7 +109,7 @@ public final class PolicyDispatcher {
             if (chain == null) {
                 return Mono.just(unhandled(message));
             }
-            Mono<Outcome> outcome = evaluate(chain, new PolicyRequest(message, engineId));
+            Mono<Outcome> outcome = evaluate(chain, new PolicyRequest(message, engineId, warmup));
             Outcome ready = readyValue(outcome);
             if (ready != null) {
                 return Mono.just(ready.actions(contract));
@@ -110,7 +118,7 @@ public final class PolicyDispatcher {
         }
         return Flux.fromIterable(messages)
                 .filter(message -> chains.containsKey(message.name()) || !unhandled(message).isEmpty())
-                .concatMap(message -> evaluate(chains.get(message.name()), new PolicyRequest(message, engineId)))
+                .concatMap(message -> evaluate(chains.get(message.name()), new PolicyRequest(message, engineId, warmup)))
                 .collectList()
                 .map(this::merge);
     }
@@ -118,7 +126,9 @@ public final class PolicyDispatcher {
     /** Runs one message through a chain; the result never errors. */
     public Mono<Outcome> evaluate(List<SpoePolicy> chain, PolicyRequest request) {
         long start = System.nanoTime();
-        Accumulator accumulator = new Accumulator(request, start);
+        // Warm-up traffic is the agent's own: metrics and decision logs never see it.
+        PolicyListener listener = request.warmup() ? PolicyListener.NONE : this.listener;
+        Accumulator accumulator = new Accumulator(request, start, listener);
         Mono<Outcome> outcome;
         try {
             outcome = step(chain, 0, accumulator);
@@ -148,6 +158,9 @@ public final class PolicyDispatcher {
     private Mono<Outcome> step(List<SpoePolicy> chain, int from, Accumulator accumulator) {
         for (int index = from; index < chain.size(); index++) {
             SpoePolicy policy = chain.get(index);
+            if (accumulator.request.warmup() && !policy.warmsUp()) {
+                continue;
+            }
             accumulator.begin(policy);
             if (policy instanceof SyncSpoePolicy sync && sync.inline()) {
                 if (accumulator.add(sync.decide(accumulator.request))) {
@@ -238,11 +251,15 @@ public final class PolicyDispatcher {
         private long stepStart;
         private Decision deciding = Decision.allow();
         private String decidingPolicy;
+        /** The reason of the last allow that gave one (detect-only, partial inspection …), or null. */
+        private String allowReason;
+        private final PolicyListener listener;
 
-        Accumulator(PolicyRequest request, long start) {
+        Accumulator(PolicyRequest request, long start, PolicyListener listener) {
             this.request = request;
             this.stepStart = start;
             this.deadlineNanos = start + deadline.toNanos();
+            this.listener = listener;
         }
 
         void begin(SpoePolicy policy) {
@@ -267,15 +284,23 @@ public final class PolicyDispatcher {
                 decidingPolicy = current;
                 return true;
             }
+            if (!decision.reason().isEmpty()) {
+                // An allow can still say why (WAF detect-only, partial inspection): HAProxy gets
+                // that reason when the chain ends in allow; later reasons win, as variables do.
+                allowReason = decision.reason();
+            }
             return false;
         }
 
         Outcome outcome() {
-            if (variables == null) {
-                // No policy set variables: the deciding decision is the merged one.
+            String reason = deciding.verdict() == Verdict.ALLOW && allowReason != null ? allowReason
+                    : deciding.reason();
+            if (variables == null && reason.equals(deciding.reason())) {
+                // No policy set variables or an allow reason: the deciding decision is the merged one.
                 return Outcome.decided(deciding, decidingPolicy);
             }
-            Decision merged = new Decision(deciding.verdict(), deciding.status(), deciding.reason(), variables);
+            Decision merged = new Decision(deciding.verdict(), deciding.status(), reason,
+                    variables == null ? Map.of() : variables);
             return Outcome.decided(merged, decidingPolicy);
         }
 
@@ -290,7 +315,7 @@ public final class PolicyDispatcher {
             else {
                 kind = "policy-error";
             }
-            if (kind.equals("policy-error")) {
+            if (kind.equals("policy-error") && !request.warmup()) {
                 log.warn("Policy '{}' failed on message '{}'", current, request.messageName(), error);
             }
             else {

@@ -19,6 +19,7 @@ public final class PolicyRequest {
 
     private final SpopMessage message;
     private final String engineId;
+    private final boolean warmup;
 
     /** Parsed on first use; racing threads compute the same immutable value. */
     private volatile RequestHeaders headers;
@@ -27,8 +28,26 @@ public final class PolicyRequest {
     private volatile Map<String, Object> attributes;
 
     public PolicyRequest(SpopMessage message, String engineId) {
+        this(message, engineId, false);
+    }
+
+    /**
+     * @param warmup a synthetic request of the start-up warm-up rather than one from HAProxy
+     */
+    public PolicyRequest(SpopMessage message, String engineId, boolean warmup) {
         this.message = Objects.requireNonNull(message, "message");
         this.engineId = engineId;
+        this.warmup = warmup;
+    }
+
+    /**
+     * True for the synthetic requests the agent sends itself at start-up, before it reports ready,
+     * to warm up the request path ({@code spoe.server.warmup.*}). Only policies that
+     * {@link SpoePolicy#warmsUp()} see them; those with side effects skip them here (the rate limit
+     * consumes no bucket), and no listener (metrics, decision log) is told about them.
+     */
+    public boolean warmup() {
+        return warmup;
     }
 
     /** The SPOE message name, e.g. {@code check-request}. */

@@ -29,6 +29,29 @@ public interface SpoePolicy {
     }
 
     /**
+     * The names of the variables this policy may set through {@link Decision#withVariable}, without
+     * scope or {@code var-prefix} (e.g. {@code user}). HAProxy 3.x drops variables missing from the
+     * agent's {@code register-var-names}; the Actuator {@code spoe} endpoint adds these names to the
+     * line it shows ({@code registerVarNames}). {@code action}, {@code status}, {@code reason},
+     * {@code policy} and the {@code detect_*} names are set by the agent and need not be listed.
+     */
+    default Set<String> variables() {
+        return Set.of();
+    }
+
+    /**
+     * Whether this policy may run on the synthetic requests of the start-up warm-up
+     * ({@link PolicyRequest#warmup()}), which exercises the request path before the agent reports
+     * ready. A policy that is skipped counts as an allow there. Return {@code true} only when
+     * evaluating has no side effect worth avoiding (counters, remote calls, writes), or when the
+     * policy checks {@link PolicyRequest#warmup()} and skips them itself; {@code false} by default,
+     * so a policy written before the warm-up existed never sees synthetic traffic.
+     */
+    default boolean warmsUp() {
+        return false;
+    }
+
+    /**
      * Evaluates one message. The returned {@link Mono} must complete with a decision (empty means
      * {@link Decision#allow()}); errors and overruns of the deadline are answered by the
      * dispatcher with an error variable instead of a decision.

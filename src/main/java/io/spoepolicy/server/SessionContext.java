@@ -11,4 +11,9 @@ public interface SessionContext {
     String engineId();
 
     SocketAddress peer();
+
+    /** True on the agent's own start-up warm-up connection ({@code spoe.server.warmup.*}). */
+    default boolean warmup() {
+        return false;
+    }
 }

@@ -90,7 +90,7 @@ public final class SpoeServer implements SmartLifecycle {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .doOnConnection(connection -> {
-                    SpopSession session = sessions.create();
+                    SpopSession session = sessions.create(connection.channel().remoteAddress());
                     if (session == null) {
                         connection.dispose();
                         return;

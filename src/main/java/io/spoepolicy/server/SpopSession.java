@@ -63,6 +63,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private final SessionObserver observer;
     private final DrainSignal drain;
     private final PeerLogs peerLogs;
+    private final boolean warmup;
     private final Instant openedAt = Instant.now();
 
     private Channel channel;
@@ -95,8 +96,10 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     private ScheduledFuture<?> quietCloseCheck;
 
     SpopSession(long id, SessionSettings settings, NotifyHandler handler, InflightLimiter limiter,
-            SessionRegistry registry, SessionObserver observer, DrainSignal drain, PeerLogs peerLogs) {
+            SessionRegistry registry, SessionObserver observer, DrainSignal drain, PeerLogs peerLogs,
+            boolean warmup) {
         this.id = id;
+        this.warmup = warmup;
         this.peerLogs = peerLogs;
         this.settings = settings;
         this.handler = handler;
@@ -129,6 +132,11 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
     @Override
     public SocketAddress peer() {
         return channel == null ? null : channel.remoteAddress();
+    }
+
+    @Override
+    public boolean warmup() {
+        return warmup;
     }
 
     int inFlight() {

@@ -98,9 +98,6 @@ class PolicySuiteThroughHaproxyTest {
                 // The demo backend tells the test which identity it received.
                 .replace(HaproxyConfig.MAIN_FILE, DEMO_BACKEND, DEMO_BACKEND.replace("\n",
                         " hdr x-seen-subject \"%[req.hdr(x-auth-subject)]\"\n"), 1)
-                .replace(QuickStart.SPOE_FILE, "register-var-names ", "register-var-names scopes www_authenticate "
-                        + "ratelimit_retry_after ratelimit_policy ratelimit_fallback detect_policy detect_reason "
-                        + "detect_status ", 1)
                 // This machine is shared and slow; the agents get 2 s per decision (see agent config).
                 .replace(QuickStart.SPOE_FILE, "timeout processing 500ms", "timeout processing 3s", 1);
         haproxy = HaproxyProcess.start(config);

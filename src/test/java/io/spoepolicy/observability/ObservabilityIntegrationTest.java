@@ -41,7 +41,9 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spoe.server.port=0", "server.port=0", "management.server.port=0",
         "spoe.policies.deadline=200ms",
-        "spoe.observability.metrics.reactor-netty=true"})
+        "spoe.observability.metrics.reactor-netty=true",
+        // The dashboard reads the per-policy buckets when they exist (and the mean otherwise).
+        "spoe.observability.metrics.policy-duration-histogram=true"})
 @Import(ObservabilityTestPolicies.class)
 class ObservabilityIntegrationTest {
 

@@ -26,6 +26,7 @@ class ObservabilityPropertiesTest {
             ObservabilityProperties properties = context.getBean(ObservabilityProperties.class);
             assertThat(properties.metrics().maxTagValues()).isEqualTo(64);
             assertThat(properties.metrics().ruleIdsVariable()).isEqualTo("waf_rules");
+            assertThat(properties.metrics().policyDurationHistogram()).isFalse();
             assertThat(properties.decisionLog().enabled()).isTrue();
             assertThat(properties.decisionLog().allowSampleRate()).isZero();
         });
@@ -38,5 +39,11 @@ class ObservabilityPropertiesTest {
                         .hasMessageContaining("spoe.observability"));
         runner.withPropertyValues("spoe.observability.metrics.max-tag-values=0").run(context ->
                 assertThat(context).getFailure().rootCause().hasMessageContaining("maxTagValues"));
+    }
+
+    @Test
+    void policyDurationHistogramBinds() {
+        runner.withPropertyValues("spoe.observability.metrics.policy-duration-histogram=true").run(context ->
+                assertThat(context.getBean(ObservabilityProperties.class).metrics().policyDurationHistogram()).isTrue());
     }
 }

@@ -75,4 +75,17 @@ class PolicyMetricsTest {
         assertThat(registry.get("spoe.waf.rule.matches").tag("rule", "other").counter().count()).isEqualTo(3);
         assertThat(registry.find("spoe.waf.rule.matches").counters()).hasSize(4);
     }
+
+    @Test
+    void perPolicyLatencyBucketsOnlyWhenConfigured() {
+        metrics.decided(request, "ip-access", Decision.allow(), 2_000);
+        assertThat(registry.get("spoe.policy.duration").tags("policy", "ip-access").timer().takeSnapshot()
+                .histogramCounts()).as("default: count, sum and max only").isEmpty();
+
+        MeterRegistry withBuckets = new SimpleMeterRegistry();
+        new PolicyMetrics(withBuckets, new ObservabilityProperties.Metrics(4, "waf_rules", 3, false, true))
+                .decided(request, "ip-access", Decision.allow(), 2_000);
+        assertThat(withBuckets.get("spoe.policy.duration").tags("policy", "ip-access").timer().takeSnapshot()
+                .histogramCounts()).hasSize(13);
+    }
 }

@@ -74,6 +74,12 @@ public final class IpAccessPolicy implements SyncSpoePolicy, DescribedPolicy {
         return NAME;
     }
 
+    /** Lookups in memory: no side effect. */
+    @Override
+    public boolean warmsUp() {
+        return true;
+    }
+
     @Override
     public boolean inline() {
         return true;

@@ -68,6 +68,17 @@ public final class ApiKeyPolicy implements SyncSpoePolicy, DescribedPolicy {
     }
 
     @Override
+    public java.util.Set<String> variables() {
+        return Challenge.VARIABLES;
+    }
+
+    /** A lookup in memory: no side effect. */
+    @Override
+    public boolean warmsUp() {
+        return true;
+    }
+
+    @Override
     public Decision decide(PolicyRequest request) {
         AuthRules required = rules.select(request);
         String presented = request.headers().first(properties.header());

@@ -16,6 +16,10 @@ final class Challenge {
     private Challenge() {
     }
 
+    /** What the authentication policies set: identity, scopes, the challenge. */
+    static final java.util.Set<String> VARIABLES = java.util.Set.of(DecisionContract.USER, DecisionContract.SCOPES,
+            DecisionContract.WWW_AUTHENTICATE);
+
     /** 401 without an error code: no credentials were presented (RFC 6750 §3.1). */
     static Decision missing(String scheme, String realm, String reason) {
         return Decision.deny(401, reason)

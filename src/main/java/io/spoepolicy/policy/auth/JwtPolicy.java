@@ -109,6 +109,22 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
     }
 
     @Override
+    public Set<String> variables() {
+        Set<String> names = new LinkedHashSet<>(Challenge.VARIABLES);
+        names.addAll(claimVariables.values());
+        return Set.copyOf(names);
+    }
+
+    /**
+     * Synthetic requests carry no token, so they never reach the JWKS endpoint; they do run the
+     * challenge path.
+     */
+    @Override
+    public boolean warmsUp() {
+        return true;
+    }
+
+    @Override
     public Mono<Decision> evaluate(PolicyRequest request) {
         AuthRules required = rules.select(request);
         String token = token(request.headers().first(properties.header()));

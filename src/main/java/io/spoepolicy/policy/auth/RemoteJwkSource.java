@@ -38,6 +38,8 @@ final class RemoteJwkSource implements JwkSource {
     private static final Logger log = LoggerFactory.getLogger(RemoteJwkSource.class);
 
     private final URI uri;
+    /** What logs and errors show: the URI may carry credentials (user-info) or a token in its query. */
+    private final String shownUri;
     private final WebClient client;
     private final Guard guard;
     private final long refreshNanos;
@@ -59,6 +61,7 @@ final class RemoteJwkSource implements JwkSource {
     RemoteJwkSource(URI uri, WebClient client, Guard guard, Duration refreshInterval, Duration minRefreshInterval,
             Duration wait, LongSupplier nanoTime) {
         this.uri = uri;
+        this.shownUri = redacted(uri);
         this.client = client;
         this.guard = guard;
         this.refreshNanos = refreshInterval.toNanos();
@@ -88,7 +91,7 @@ final class RemoteJwkSource implements JwkSource {
         Mono<Snapshot> running = inflight.get();
         if (running == null && attempted && now - lastAttempt < minRefreshNanos) {
             // A refresh was just made: the key is unknown (or the provider is down), do not ask again.
-            return lastFailed ? Mono.error(new JwksUnavailableException("JWKS unavailable at " + uri, null))
+            return lastFailed ? Mono.error(new JwksUnavailableException("JWKS unavailable at " + shownUri, null))
                     : Mono.just(List.of());
         }
         // Waiting gives up before the chain deadline; the fetch itself goes on and fills the cache.
@@ -96,7 +99,7 @@ final class RemoteJwkSource implements JwkSource {
                 .timeout(wait)
                 .map(fresh -> VerificationKey.select(fresh.keys(), header))
                 .onErrorMap(error -> !(error instanceof JwksUnavailableException),
-                        error -> new JwksUnavailableException("JWKS unavailable at " + uri + ": " + error, error));
+                        error -> new JwksUnavailableException("JWKS unavailable at " + shownUri + ": " + scrub(error), error));
     }
 
     /** One shared fetch; callers that arrive while it runs get the same result. */
@@ -116,14 +119,14 @@ final class RemoteJwkSource implements JwkSource {
                     snapshot = fresh;
                     lastFailed = false;
                     inflight.set(null);
-                    log.debug("Fetched {} key(s) from {}", fresh.keys().size(), uri);
+                    log.debug("Fetched {} key(s) from {}", fresh.keys().size(), shownUri);
                     sink.tryEmitValue(fresh);
                 }, error -> {
                     lastFailed = true;
                     failures.incrementAndGet();
                     inflight.set(null);
-                    log.warn("Cannot fetch JWKS from {} ({}cached keys stay in use): {}", uri,
-                            snapshot == null ? "no " : "", error.toString());
+                    log.warn("Cannot fetch JWKS from {} ({}cached keys stay in use): {}", shownUri,
+                            snapshot == null ? "no " : "", scrub(error));
                     sink.tryEmitError(error);
                 });
         return shared;
@@ -134,8 +137,36 @@ final class RemoteJwkSource implements JwkSource {
             return new Snapshot(VerificationKey.of(JWKSet.parse(body), false), nanoTime.getAsLong());
         }
         catch (Exception ex) {
-            throw new IllegalStateException("invalid JWK set from " + uri + ": " + ex.getMessage(), ex);
+            throw new IllegalStateException("invalid JWK set from " + shownUri + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** Client exceptions quote the request URI ("500 from GET http://user:secret@host/..."). */
+    private String scrub(Throwable error) {
+        return error.toString().replace(uri.toString(), shownUri);
+    }
+
+    static String redacted(URI uri) {
+        StringBuilder shown = new StringBuilder();
+        if (uri.getScheme() != null) {
+            shown.append(uri.getScheme()).append("://");
+        }
+        if (uri.getRawUserInfo() != null) {
+            shown.append("***@");
+        }
+        if (uri.getHost() != null) {
+            shown.append(uri.getHost());
+        }
+        if (uri.getPort() >= 0) {
+            shown.append(':').append(uri.getPort());
+        }
+        if (uri.getRawPath() != null) {
+            shown.append(uri.getRawPath());
+        }
+        if (uri.getRawQuery() != null) {
+            shown.append("?***");
+        }
+        return shown.toString();
     }
 
     URI uri() {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import reactor.core.publisher.Mono;
 
@@ -27,6 +28,9 @@ import io.spoepolicy.policy.settings.PolicyConfigurationException;
 public final class RateLimitPolicy implements SpoePolicy, DescribedPolicy {
 
     public static final String NAME = "rate-limit";
+    static final Set<String> VARIABLES = Set.of(DecisionContract.RATELIMIT_LIMIT, DecisionContract.RATELIMIT_REMAINING,
+            DecisionContract.RATELIMIT_RESET, DecisionContract.RATELIMIT_RETRY_AFTER, DecisionContract.RATELIMIT_POLICY,
+            DecisionContract.RATELIMIT_FALLBACK);
     static final String PREFIX = "spoe.policies.rate-limit";
 
     private final ScopeSelector<LimitRule> rules;
@@ -93,9 +97,23 @@ public final class RateLimitPolicy implements SpoePolicy, DescribedPolicy {
     }
 
     @Override
+    public Set<String> variables() {
+        return VARIABLES;
+    }
+
+    /** Runs on warm-up requests up to the bucket: it never consumes from one (local or Redis) for them. */
+    @Override
+    public boolean warmsUp() {
+        return true;
+    }
+
+    @Override
     public Mono<Decision> evaluate(PolicyRequest request) {
         LimitRule rule = rules.select(request);
         String key = BucketKeys.of(rule, request);
+        if (request.warmup()) {
+            return Mono.just(Decision.allow());
+        }
         if (shared == null) {
             // Local counting is CPU-only: answer on the caller's thread, no Redis, no fallback.
             return Mono.just(decision(local.consumeNow(key + "@" + rule.limit().fingerprint(), rule.limit()), rule, null));

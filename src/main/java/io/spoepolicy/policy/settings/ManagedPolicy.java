@@ -75,6 +75,16 @@ public class ManagedPolicy implements SpoePolicy, DescribedPolicy {
     }
 
     @Override
+    public Set<String> variables() {
+        return delegate.variables();
+    }
+
+    @Override
+    public boolean warmsUp() {
+        return delegate.warmsUp();
+    }
+
+    @Override
     public Mono<Decision> evaluate(PolicyRequest request) {
         EffectiveSettings effective = scopes.select(request);
         if (!effective.enabled()) {

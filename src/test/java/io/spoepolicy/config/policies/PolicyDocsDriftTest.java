@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
+import io.spoepolicy.policy.DecisionContract;
 import io.spoepolicy.testsupport.HaproxyConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +19,7 @@ class PolicyDocsDriftTest {
         String rules = HaproxyConfig.fromClasspath("haproxy", "haproxy.cfg", "policy-rules.cfg").files()
                 .get("policy-rules.cfg");
         assertThat(docs).contains(rules);
-        assertThat(docs).contains("register-var-names action status reason policy agent_error user scopes "
-                + "www_authenticate ratelimit_limit ratelimit_remaining ratelimit_reset ratelimit_retry_after "
-                + "ratelimit_policy ratelimit_fallback detect_policy detect_reason detect_status");
+        assertThat(docs).contains("register-var-names "
+                + DecisionContract.registerVarNames(DecisionContract.variableNames()) + "\n");
     }
 }

@@ -2,8 +2,10 @@ package io.spoepolicy.policy.waf.spring;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 import io.spoepolicy.policy.Decision;
+import io.spoepolicy.policy.DecisionContract;
 import io.spoepolicy.policy.PolicyDispatcher;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SyncSpoePolicy;
@@ -22,9 +24,9 @@ import io.spoepolicy.policy.waf.WafResult;
 public final class WafPolicy implements SyncSpoePolicy {
 
     public static final String NAME = "waf";
-    public static final String SCORE = "waf_score";
-    public static final String RULES = "waf_rules";
-    public static final String MESSAGE = "waf_message";
+    public static final String SCORE = DecisionContract.WAF_SCORE;
+    public static final String RULES = DecisionContract.WAF_RULES;
+    public static final String MESSAGE = DecisionContract.WAF_MESSAGE;
     /** Optional message argument with HAProxy's {@code req.ver} ("1.1"); CRS checks the version. */
     public static final String VERSION_ARGUMENT = "version";
 
@@ -55,6 +57,17 @@ public final class WafPolicy implements SyncSpoePolicy {
     }
 
     @Override
+    public Set<String> variables() {
+        return exportMessage ? Set.of(SCORE, RULES, MESSAGE) : Set.of(SCORE, RULES);
+    }
+
+    /** Pure CPU on the request: warming it up is what makes the first real requests fast. */
+    @Override
+    public boolean warmsUp() {
+        return true;
+    }
+
+    @Override
     public Decision decide(PolicyRequest request) {
         Long deadline = request.attribute(PolicyDispatcher.DEADLINE_NANOS, Long.class);
         WafResult result = engine.evaluate(toWafRequest(request), deadline == null ? 0 : deadline);
@@ -63,7 +76,12 @@ public final class WafPolicy implements SyncSpoePolicy {
             decision = Decision.deny(denyStatus, "waf-anomaly-score");
         }
         else if (result.wouldDeny()) {
-            decision = new Decision(Verdict.ALLOW, 0, "waf-detect-only", Map.of());
+            // Reported like any policy in detect-only mode (docs/policies.md), so the same
+            // HAProxy rule shows what the WAF would have done.
+            decision = new Decision(Verdict.ALLOW, 0, "waf-detect-only", Map.of())
+                    .withVariable(DecisionContract.DETECT_POLICY, NAME)
+                    .withVariable(DecisionContract.DETECT_REASON, "waf-anomaly-score")
+                    .withVariable(DecisionContract.DETECT_STATUS, denyStatus);
         }
         else if (!result.capsHit().isEmpty()) {
             decision = denyPartialInspection && !engine.settings().detectOnly()

@@ -78,7 +78,12 @@ class WafPolicyTest {
         assertThat(ack.text("action")).isEqualTo("allow");
         // As in CRS detect-only setups, the evaluation rule in waf_rules says it would have denied.
         assertThat(ack.text("waf_rules")).contains("210300").contains("210990");
-        // The dispatcher keeps reasons of deciding policies only; listeners still see this one.
+        // The allow's reason reaches HAProxy, with the detect-only report every policy gives.
+        assertThat(ack.text("reason")).isEqualTo("waf-detect-only");
+        assertThat(ack.text("detect_policy")).isEqualTo("waf");
+        assertThat(ack.text("detect_reason")).isEqualTo("waf-anomaly-score");
+        assertThat(ack.text("detect_status")).isEqualTo("403");
+        assertThat(ack.variable("status")).as("no deny status on an allow").isNull();
         Decision decision = new WafPolicy(new WafEngine(rules, WafSettings.DEFAULTS.withDetectOnly(true)), 403, false)
                 .decide(new PolicyRequest(traversal, "test"));
         assertThat(decision.reason()).isEqualTo("waf-detect-only");
