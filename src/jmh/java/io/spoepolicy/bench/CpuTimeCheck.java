@@ -105,6 +105,8 @@ public final class CpuTimeCheck {
         });
         jwt(cases, policy, "policy jwt RS256 valid", policy::jwtRs256Valid);
         jwt(cases, policy, "policy jwt ES256 valid", policy::jwtEs256Valid);
+        jwt(cases, policy, "policy jwt RS256 valid cache hit", policy::jwtRs256ValidCacheHit);
+        jwt(cases, policy, "policy jwt ES256 valid cache hit", policy::jwtEs256ValidCacheHit);
         jwt(cases, policy, "policy jwt expired", policy::jwtExpired);
         jwt(cases, policy, "policy jwt forged signature", policy::jwtForgedSignature);
         cases.put("default policy set (dispatcher)", () -> {

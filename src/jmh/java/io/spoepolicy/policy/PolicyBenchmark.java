@@ -249,6 +249,9 @@ public class PolicyBenchmark {
     /**
      * JWT bearer tokens, keys from a JWKS endpoint on loopback (an RSA 2048 and a P-256 key),
      * fetched once and cached before measuring; issuer and audience checked, a scope claim.
+     * {@code policy} has the verified-token cache (default size), so valid tokens are cache hits
+     * after the set-up's first call; {@code uncached} has it off ({@code cache.max-entries: 0})
+     * and verifies every signature.
      */
     @State(Scope.Thread)
     public static class JwtState {
@@ -257,6 +260,7 @@ public class PolicyBenchmark {
         JwksServer idp;
         JwtFamily family;
         SpoePolicy policy;
+        SpoePolicy uncached;
         SpopMessage rs256;
         SpopMessage es256;
         SpopMessage expired;
@@ -270,6 +274,9 @@ public class PolicyBenchmark {
             family = new JwtFamily(WebClient.create(), GuardFactory.standalone(), java.time.Clock.systemUTC());
             policy = build(family, "spoe.policies.jwt", Map.of("enabled", "true", "issuer", ISSUER,
                     "audiences", AUDIENCE, "algorithms", "RS256,ES256", "jwk-set-uri", idp.uri()));
+            uncached = build(family, "spoe.policies.jwt", Map.of("enabled", "true", "issuer", ISSUER,
+                    "audiences", AUDIENCE, "algorithms", "RS256,ES256", "jwk-set-uri", idp.uri(),
+                    "cache.max-entries", "0"));
             JWTClaimsSet claims = Tokens.claims("alice", ISSUER, AUDIENCE).claim("scope", "orders:read")
                     .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(12)))).build();
             rs256 = bearer(Tokens.sign(rsa, claims));
@@ -288,6 +295,8 @@ public class PolicyBenchmark {
                 Thread.onSpinWait();
             }
             check(decide(policy, es256), "allow", "");
+            check(decide(uncached, rs256), "allow", "");
+            check(decide(uncached, es256), "allow", "");
             check(decide(policy, expired), "deny", "token-expired");
             check(decide(policy, forged), "deny", "token-invalid-signature");
         }
@@ -381,13 +390,26 @@ public class PolicyBenchmark {
         return decide(state.policy, state.wrong);
     }
 
+    /** Signature verified on every call (cache off). */
     @Benchmark
     public Decision jwtRs256Valid(JwtState state) {
+        return decide(state.uncached, state.rs256);
+    }
+
+    /** Signature verified on every call (cache off). */
+    @Benchmark
+    public Decision jwtEs256Valid(JwtState state) {
+        return decide(state.uncached, state.es256);
+    }
+
+    /** The same token again: a verified-token cache hit. */
+    @Benchmark
+    public Decision jwtRs256ValidCacheHit(JwtState state) {
         return decide(state.policy, state.rs256);
     }
 
     @Benchmark
-    public Decision jwtEs256Valid(JwtState state) {
+    public Decision jwtEs256ValidCacheHit(JwtState state) {
         return decide(state.policy, state.es256);
     }
 

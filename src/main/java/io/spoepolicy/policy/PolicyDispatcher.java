@@ -32,6 +32,11 @@ import io.spoepolicy.protocol.SpopMessage;
  * other synchronous policies run on the bounded policy scheduler. The whole chain shares one
  * deadline; when it passes, or a policy fails, the outcome carries an {@code agent_error} instead
  * of a decision. The returned {@link Mono} never fails.
+ *
+ * <p>Policies read the NOTIFY's payload in place (see {@link PolicyRequest}). The session holds
+ * it until the returned Mono completes; inline policies run within that, and every policy run
+ * off the event loop holds its own reference for as long as it runs, so a policy still running
+ * after the deadline answered the NOTIFY never reads recycled bytes.
  */
 public final class PolicyDispatcher {
 
@@ -169,10 +174,11 @@ public final class PolicyDispatcher {
                 continue;
             }
             int next = index + 1;
-            accumulator.request.attribute(DEADLINE_NANOS, accumulator.deadlineNanos);
+            PolicyRequest request = accumulator.request;
+            request.attribute(DEADLINE_NANOS, accumulator.deadlineNanos);
             Mono<Decision> decision = policy instanceof SyncSpoePolicy sync
-                    ? Mono.fromCallable(() -> sync.decide(accumulator.request)).subscribeOn(scheduler)
-                    : Mono.defer(() -> policy.evaluate(accumulator.request));
+                    ? Mono.fromCallable(() -> decideRetained(sync, request)).subscribeOn(scheduler)
+                    : Mono.defer(() -> evaluateRetained(policy, request));
             return decision
                     .defaultIfEmpty(Decision.allow())
                     .flatMap(result -> accumulator.add(result)
@@ -180,6 +186,44 @@ public final class PolicyDispatcher {
                             : step(chain, next, accumulator));
         }
         return Mono.just(accumulator.outcome());
+    }
+
+    /**
+     * Runs a synchronous policy holding its own reference to the NOTIFY's payload, released when
+     * {@code decide} returns, not when the deadline passes: a policy still running after the
+     * NOTIFY was answered keeps reading valid bytes. Returns {@code null} (an empty result nobody
+     * waits for) when the NOTIFY was already finished before the policy started.
+     */
+    private static Decision decideRetained(SyncSpoePolicy policy, PolicyRequest request) {
+        if (!request.retainPayload()) {
+            return null;
+        }
+        try {
+            return policy.decide(request);
+        }
+        finally {
+            request.releasePayload();
+        }
+    }
+
+    /** Runs an asynchronous policy holding the payload until its Mono terminates or is cancelled. */
+    private static Mono<Decision> evaluateRetained(SpoePolicy policy, PolicyRequest request) {
+        if (!request.retainPayload()) {
+            return Mono.empty();
+        }
+        Mono<Decision> decision;
+        try {
+            decision = policy.evaluate(request);
+        }
+        catch (RuntimeException ex) {
+            request.releasePayload();
+            throw ex;
+        }
+        if (decision == null) {
+            request.releasePayload();
+            return Mono.error(new NullPointerException("policy " + policy.name() + " returned a null Mono"));
+        }
+        return decision.doFinally(signal -> request.releasePayload());
     }
 
     /** The value of an already-completed scalar {@link Mono}, or {@code null} (also when it failed). */

@@ -1,7 +1,6 @@
 package io.spoepolicy.policy;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -14,6 +13,19 @@ import io.spoepolicy.protocol.TypedValue;
  * A typed, read-only view of one SPOE message handed to policies: generic accessors by argument
  * name, and shortcuts for the default {@link CheckRequest} arguments. Safe to share between the
  * policies of a chain, on any thread.
+ *
+ * <p><b>Lifetime.</b> The request reads its arguments from the NOTIFY's payload buffer, which
+ * the connection recycles once the NOTIFY is finished (answered or its connection closed) and no
+ * evaluation of it is still running; the dispatcher keeps the buffer alive for as long as a
+ * policy's {@code decide} runs, even past the deadline, and for an asynchronous policy until its
+ * {@link reactor.core.publisher.Mono} terminates or is cancelled. Everything these accessors
+ * return is a copy ({@link String}, {@code byte[]}, {@link RequestHeaders}, numbers,
+ * addresses) and may be kept for ever; only the raw {@link TypedValue}s of {@link #value} and
+ * {@link #message()} are views, valid during the evaluation: copy them
+ * ({@code asString()}, {@code bytes()}, {@code copy()}) to keep them. A late read of a view, or
+ * of this request after its evaluation, throws
+ * {@link io.netty.util.IllegalReferenceCountException}; it never sees another request's data.
+ * Attributes are plain objects and are not affected.
  */
 public final class PolicyRequest {
 
@@ -50,6 +62,15 @@ public final class PolicyRequest {
         return warmup;
     }
 
+    /** Keeps the payload readable while an evaluation runs off the event loop; false when too late. */
+    boolean retainPayload() {
+        return message.retain();
+    }
+
+    void releasePayload() {
+        message.release();
+    }
+
     /** The SPOE message name, e.g. {@code check-request}. */
     public String messageName() {
         return message.name();
@@ -83,7 +104,7 @@ public final class PolicyRequest {
             return s.asString();
         }
         if (value instanceof TypedValue.BinaryValue b) {
-            return new String(b.array(), b.offset(), b.length(), StandardCharsets.UTF_8);
+            return b.asString();
         }
         if (value instanceof TypedValue.IntValue i) {
             return Long.toString(i.value());
@@ -139,10 +160,10 @@ public final class PolicyRequest {
     public RequestHeaders headers(String argument) {
         TypedValue value = message.argument(argument);
         if (value instanceof TypedValue.BinaryValue b) {
-            return RequestHeaders.parse(b.array(), b.offset(), b.length());
+            return b.read(RequestHeaders::parse);
         }
         if (value instanceof TypedValue.StringValue s) {
-            return RequestHeaders.parse(s.array(), s.offset(), s.length());
+            return s.read(RequestHeaders::parse);
         }
         return RequestHeaders.empty();
     }
@@ -222,7 +243,7 @@ public final class PolicyRequest {
 
     @Override
     public String toString() {
-        return "PolicyRequest[" + message.name() + ", " + message.arguments().size() + " args]";
+        return "PolicyRequest[" + message.name() + ", " + message.argumentCount() + " args]";
     }
 
     /** Literal address parsing without any name lookup. */

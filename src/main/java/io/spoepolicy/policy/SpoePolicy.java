@@ -14,6 +14,15 @@ import reactor.core.publisher.Mono;
  * {@link org.springframework.core.Ordered} / {@code @Order}.
  *
  * <p>Policies must be thread-safe: one instance serves every connection concurrently.
+ *
+ * <p>The request's values live in the NOTIFY's recycled payload buffer (see
+ * {@link PolicyRequest}, "Lifetime"): the accessors that return {@code String}, {@code byte[]},
+ * headers, numbers and addresses return copies that may be kept; raw {@code TypedValue}s and the
+ * request itself are readable during {@link SyncSpoePolicy#decide} (even past the deadline) and,
+ * for an asynchronous policy, until its {@link Mono} terminates or is cancelled. Read what an
+ * asynchronous policy needs in {@link #evaluate} itself, as Netty handlers do with a
+ * {@code ByteBuf} they do not retain; a late read throws
+ * {@link io.netty.util.IllegalReferenceCountException}.
  */
 public interface SpoePolicy {
 

@@ -1,6 +1,5 @@
 package io.spoepolicy.protocol;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -61,8 +60,7 @@ public sealed interface InboundFrame {
                 return List.of();
             }
             List<String> tokens = new ArrayList<>();
-            for (String token : new String(value.array(), value.offset(), value.length(),
-                    StandardCharsets.UTF_8).split(",")) {
+            for (String token : value.asString().split(",")) {
                 String trimmed = token.trim();
                 if (!trimmed.isEmpty()) {
                     tokens.add(trimmed);
@@ -79,10 +77,24 @@ public sealed interface InboundFrame {
     /**
      * NOTIFY, reassembled when it came in fragments. {@code streamId} and {@code frameId} are
      * echoed in the ACK; they are not unique keys (HAProxy 2.x reuses them).
+     *
+     * <p>A decoded NOTIFY holds one reference to the payload buffer its messages read from (all
+     * messages of one NOTIFY share it). Whoever receives it from the decoder calls
+     * {@link #release()} exactly once when the NOTIFY is finished: answered, dropped, or its
+     * connection closed. Evaluations still running then keep the payload alive through
+     * {@link SpopMessage#retain()}. A second release throws
+     * {@link io.netty.util.IllegalReferenceCountException}.
      */
     record Notify(long streamId, long frameId, List<SpopMessage> messages) implements InboundFrame {
         public Notify {
             messages = List.copyOf(messages);
+        }
+
+        /** Gives back the decoder's reference; a no-op for NOTIFYs built from owned messages. */
+        public void release() {
+            if (!messages.isEmpty()) {
+                messages.get(0).release();
+            }
         }
     }
 

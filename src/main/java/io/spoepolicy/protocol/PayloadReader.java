@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Parses frame payloads (KV-lists, LIST-OF-MESSAGES, typed values) out of a byte array.
  *
- * <p>The array is owned by the decoded frame: STRING and BINARY values are views into it, so a
- * NOTIFY costs one copy of its payload and no buffer outlives the Netty read that carried it.
+ * <p>KV-lists and actions are materialized at once, over an array the frame owns. A
+ * LIST-OF-MESSAGES is only validated and indexed into its {@link PayloadBuffer}: values are
+ * built when a policy asks for them ({@link #valueAt}), as views into the buffer.
  */
 final class PayloadReader {
 
@@ -74,13 +75,67 @@ final class PayloadReader {
                 int length = length();
                 int start = position[0];
                 position[0] += length;
-                yield new TypedValue.StringValue(data, start, length);
+                yield new TypedValue.StringValue(data, start, length, null, 0);
             }
             case BINARY -> {
                 int length = length();
                 int start = position[0];
                 position[0] += length;
-                yield new TypedValue.BinaryValue(data, start, length);
+                yield new TypedValue.BinaryValue(data, start, length, null, 0);
+            }
+        };
+    }
+
+    /** Validates one typed value exactly as {@link #typedValue()} would, without building it. */
+    private void skipValue() {
+        int typeByte = readByte();
+        DataType type = DataType.fromId(typeByte & 0x0F);
+        if (type == null) {
+            throw invalid("unknown data type " + (typeByte & 0x0F));
+        }
+        switch (type) {
+            case NULL, BOOL -> {
+            }
+            case INT32, INT64, UINT64 -> varint();
+            case UINT32 -> {
+                if ((varint() >>> 32) != 0) {
+                    throw invalid("UINT32 value out of range");
+                }
+            }
+            case IPV4 -> skipFixed(4);
+            case IPV6 -> skipFixed(16);
+            case STRING, BINARY -> {
+                // Not "position[0] += length()": length() itself advances the position.
+                int length = length();
+                position[0] += length;
+            }
+        }
+    }
+
+    /**
+     * Builds the value whose type byte is at {@code offset} of a payload already validated by
+     * {@link #index}; STRING and BINARY become views of generation {@code generation}.
+     */
+    static TypedValue valueAt(PayloadBuffer payload, int generation, int offset) {
+        byte[] data = payload.data;
+        int typeByte = data[offset] & 0xFF;
+        int[] position = {offset + 1};
+        return switch (DataType.fromId(typeByte & 0x0F)) {
+            case NULL -> TypedValue.NULL;
+            case BOOL -> TypedValue.of((typeByte & DataType.BOOL_TRUE_FLAG) != 0);
+            case INT32 -> new TypedValue.IntValue(DataType.INT32, (int) Varint.read(data, position, data.length));
+            case INT64 -> new TypedValue.IntValue(DataType.INT64, Varint.read(data, position, data.length));
+            case UINT32 -> new TypedValue.IntValue(DataType.UINT32, Varint.read(data, position, data.length));
+            case UINT64 -> new TypedValue.IntValue(DataType.UINT64, Varint.read(data, position, data.length));
+            case IPV4 -> TypedValue.IpValue.fromBytes(java.util.Arrays.copyOfRange(data, offset + 1, offset + 5));
+            case IPV6 -> TypedValue.IpValue.fromBytes(java.util.Arrays.copyOfRange(data, offset + 1, offset + 17));
+            case STRING -> {
+                int length = (int) Varint.read(data, position, data.length);
+                yield new TypedValue.StringValue(data, position[0], length, payload, generation);
+            }
+            case BINARY -> {
+                int length = (int) Varint.read(data, position, data.length);
+                yield new TypedValue.BinaryValue(data, position[0], length, payload, generation);
             }
         };
     }
@@ -96,22 +151,44 @@ final class PayloadReader {
         return items;
     }
 
-    List<SpopMessage> messages(int maxMessages) {
-        List<SpopMessage> messages = new ArrayList<>(2);
+    /**
+     * Validates a LIST-OF-MESSAGES and records its arguments in {@code payload}'s index; the
+     * messages read their values from there on demand. Every typed value is validated here as
+     * {@link #typedValue()} would, so a malformed NOTIFY still fails as it is decoded.
+     */
+    List<SpopMessage> index(PayloadBuffer payload, int generation, int maxMessages) {
+        SpopMessage single = null;
+        List<SpopMessage> messages = null;
+        int count = 0;
         while (hasRemaining()) {
-            if (messages.size() == maxMessages) {
+            if (count == maxMessages) {
                 throw invalid("more than " + maxMessages + " messages in one NOTIFY");
             }
             String name = name();
-            int count = readByte();
-            List<SpopArgument> arguments = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
+            int arguments = readByte();
+            int first = payload.arguments;
+            for (int i = 0; i < arguments; i++) {
                 String argumentName = name();
-                arguments.add(new SpopArgument(argumentName, typedValue()));
+                payload.addArgument(argumentName, position[0]);
+                skipValue();
             }
-            messages.add(new SpopMessage(name, arguments));
+            SpopMessage message = new SpopMessage(name, payload, generation, first, arguments);
+            count++;
+            if (single == null) {
+                single = message;
+            }
+            else {
+                if (messages == null) {
+                    messages = new ArrayList<>(4);
+                    messages.add(single);
+                }
+                messages.add(message);
+            }
         }
-        return messages;
+        if (messages != null) {
+            return List.copyOf(messages);
+        }
+        return single == null ? List.of() : List.of(single);
     }
 
     /** LIST-OF-ACTIONS, as the agent sends it; used by tools that play HAProxy's part. */
@@ -151,6 +228,13 @@ final class PayloadReader {
             throw invalid("length " + Long.toUnsignedString(length) + " exceeds the frame");
         }
         return (int) length;
+    }
+
+    private void skipFixed(int length) {
+        if (limit - position[0] < length) {
+            throw invalid("truncated address");
+        }
+        position[0] += length;
     }
 
     private byte[] fixed(int length) {

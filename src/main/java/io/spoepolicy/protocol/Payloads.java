@@ -21,6 +21,8 @@ public final class Payloads {
     }
 
     public static List<SpopMessage> messages(byte[] data, int offset, int length, int maxMessages) {
-        return new PayloadReader(data, offset, offset + length, new PayloadReader.NameCache()).messages(maxMessages);
+        PayloadBuffer payload = PayloadBuffer.unmanaged(data);
+        return new PayloadReader(data, offset, offset + length, new PayloadReader.NameCache())
+                .index(payload, payload.generation(), maxMessages);
     }
 }

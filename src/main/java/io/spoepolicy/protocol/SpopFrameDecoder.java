@@ -11,9 +11,16 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  *
  * <p>Lengths are checked against the current limit before anything is buffered, so a hostile
  * length field costs nothing. Fragmented NOTIFYs (HAProxy 2.x) are reassembled here, within a
- * byte cap. Payloads are copied out of the Netty buffer once and parsed from the copy, so nothing
- * handed downstream references a pooled buffer. After the first protocol error the decoder
- * discards everything: the session disconnects and no later byte can be trusted.
+ * byte cap. After the first protocol error the decoder discards everything: the session
+ * disconnects and no later byte can be trusted.
+ *
+ * <p>A NOTIFY's payload is copied once, out of Netty's buffer, into a heap buffer leased from
+ * this connection's {@link PayloadArena}, validated and indexed there; messages and their
+ * STRING/BINARY values are views into it, so a typical NOTIFY costs no per-value allocation.
+ * Each emitted {@link InboundFrame.Notify} holds one reference that its receiver must give back
+ * exactly once with {@link InboundFrame.Notify#release()} when the NOTIFY is finished; see
+ * {@link PayloadArena} for why a recycled heap copy was chosen over views of Netty's pooled
+ * buffers. Nothing handed downstream references a Netty buffer.
  */
 public final class SpopFrameDecoder extends ByteToMessageDecoder {
 
@@ -23,6 +30,7 @@ public final class SpopFrameDecoder extends ByteToMessageDecoder {
     private final int maxMessagesPerFrame;
     private final int maxReassembledSize;
     private final PayloadReader.NameCache names = new PayloadReader.NameCache();
+    private final PayloadArena arena = new PayloadArena();
 
     private int maxFrameLength;
     private boolean fragmentationAccepted;
@@ -64,6 +72,11 @@ public final class SpopFrameDecoder extends ByteToMessageDecoder {
         this.fragmentationAccepted = accepted;
     }
 
+    /** NOTIFY payloads handed out and not yet released, partial reassembly included. */
+    public int leasedPayloads() {
+        return arena.leased();
+    }
+
     /** True while a fragmented NOTIFY is partly received. */
     public boolean reassembling() {
         return reassembly != null;
@@ -100,7 +113,7 @@ public final class SpopFrameDecoder extends ByteToMessageDecoder {
         }
         catch (SpopProtocolException ex) {
             failed = true;
-            reassembly = null;
+            dropReassembly();
             in.skipBytes(in.readableBytes());
             throw ex;
         }
@@ -140,7 +153,10 @@ public final class SpopFrameDecoder extends ByteToMessageDecoder {
                     "NOTIFY received while a fragmented NOTIFY is incomplete");
         }
         if (FrameFlags.isFin(flags)) {
-            return notify(streamId, frameId, copy(frame), frame.readableBytes());
+            int length = frame.readableBytes();
+            PayloadBuffer payload = arena.acquire(length);
+            frame.getBytes(frame.readerIndex(), payload.data, 0, length);
+            return notify(streamId, frameId, payload, length);
         }
         if (!fragmentationAccepted) {
             throw new SpopProtocolException(SpopStatus.FRAGMENTATION_NOT_SUPPORTED,
@@ -149,7 +165,8 @@ public final class SpopFrameDecoder extends ByteToMessageDecoder {
         if (FrameFlags.isAbort(flags)) {
             return new InboundFrame.FragmentAborted(streamId, frameId);
         }
-        reassembly = new Reassembly(streamId, frameId, Math.min(maxReassembledSize, 2 * frame.readableBytes() + 64));
+        reassembly = new Reassembly(streamId, frameId,
+                arena.acquire(Math.min(maxReassembledSize, 2 * frame.readableBytes() + 64)));
         return append(frame);
     }
 
@@ -168,25 +185,34 @@ public final class SpopFrameDecoder extends ByteToMessageDecoder {
                     "fragment for another frame than the one being reassembled");
         }
         if (FrameFlags.isAbort(flags)) {
-            reassembly = null;
+            dropReassembly();
             return new InboundFrame.FragmentAborted(streamId, frameId);
         }
         boolean fin = FrameFlags.isFin(flags);
         if (current.discarding) {
             if (fin) {
-                reassembly = null;
+                dropReassembly();
             }
             return null;
         }
         InboundFrame rejected = append(frame);
         if (rejected != null || !fin) {
             if (fin) {
-                reassembly = null;
+                dropReassembly();
             }
             return rejected;
         }
         reassembly = null;
-        return notify(streamId, frameId, current.data, current.length);
+        // The reassembled payload's reference passes to the NOTIFY.
+        return notify(streamId, frameId, current.payload, current.length);
+    }
+
+    private void dropReassembly() {
+        Reassembly current = reassembly;
+        reassembly = null;
+        if (current != null) {
+            current.discard();
+        }
     }
 
     /** Appends a fragment; returns a rejection when the cap is exceeded, else {@code null}. */
@@ -197,14 +223,27 @@ public final class SpopFrameDecoder extends ByteToMessageDecoder {
             current.discard();
             return new InboundFrame.NotifyTooLarge(current.streamId, current.frameId);
         }
-        current.ensureCapacity(current.length + size, maxReassembledSize);
-        frame.readBytes(current.data, current.length, size);
+        current.payload.ensureCapacity(current.length + size, maxReassembledSize);
+        frame.readBytes(current.payload.data, current.length, size);
         current.length += size;
         return null;
     }
 
-    private InboundFrame notify(long streamId, long frameId, byte[] data, int length) {
-        var messages = new PayloadReader(data, 0, length, names).messages(maxMessagesPerFrame);
+    /** Indexes a payload holding one reference; the reference goes to the NOTIFY or is released. */
+    private InboundFrame notify(long streamId, long frameId, PayloadBuffer payload, int length) {
+        int generation = payload.generation();
+        List<SpopMessage> messages;
+        try {
+            messages = new PayloadReader(payload.data, 0, length, names).index(payload, generation, maxMessagesPerFrame);
+        }
+        catch (RuntimeException ex) {
+            payload.release(generation);
+            throw ex;
+        }
+        if (messages.isEmpty()) {
+            // Nothing can read it: recycle at once, the NOTIFY has nothing to release.
+            payload.release(generation);
+        }
         return new InboundFrame.Notify(streamId, frameId, messages);
     }
 
@@ -230,33 +269,35 @@ public final class SpopFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        reassembly = null;
+        dropReassembly();
     }
 
-    /** A fragmented NOTIFY in progress: heap bytes, so no pooled buffer is held between reads. */
+    /**
+     * A fragmented NOTIFY in progress, in a leased heap buffer, so no Netty buffer is held
+     * between reads. A reassembly over the cap keeps discarding its fragments without a buffer.
+     */
     private static final class Reassembly {
         final long streamId;
         final long frameId;
-        byte[] data;
+        PayloadBuffer payload;
         int length;
         boolean discarding;
 
-        Reassembly(long streamId, long frameId, int initialCapacity) {
+        Reassembly(long streamId, long frameId, PayloadBuffer payload) {
             this.streamId = streamId;
             this.frameId = frameId;
-            this.data = new byte[initialCapacity];
+            this.payload = payload;
         }
 
-        void ensureCapacity(int needed, int cap) {
-            if (needed > data.length) {
-                data = java.util.Arrays.copyOf(data, (int) Math.min(cap, Math.max(needed, 2L * data.length)));
-            }
-        }
-
+        /** Releases the buffer, once; later fragments of this frame are dropped. */
         void discard() {
             discarding = true;
-            data = new byte[0];
             length = 0;
+            PayloadBuffer held = payload;
+            payload = null;
+            if (held != null) {
+                held.release(held.generation());
+            }
         }
     }
 }

@@ -135,16 +135,23 @@ public final class SpopFrameEncoder {
         else if (value instanceof TypedValue.StringValue s) {
             out.writeByte(DataType.STRING.id());
             Varint.write(out, s.length());
-            out.writeBytes(s.array(), s.offset(), s.length());
+            writeView(out, s);
         }
         else if (value instanceof TypedValue.BinaryValue b) {
             out.writeByte(DataType.BINARY.id());
             Varint.write(out, b.length());
-            out.writeBytes(b.array(), b.offset(), b.length());
+            writeView(out, b);
         }
         else {
             out.writeByte(DataType.NULL.id());
         }
+    }
+
+    /** A value taken from a finished NOTIFY fails here rather than sending recycled bytes. */
+    private static void writeView(ByteBuf out, ByteView view) {
+        view.check();
+        out.writeBytes(view.array, view.offset, view.length);
+        view.validate();
     }
 
     private static int nameSize(String name) {

@@ -3,10 +3,14 @@ package io.spoepolicy.protocol;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A typed value as carried in KV-lists, message arguments and SET-VAR actions.
+ *
+ * <p>STRING and BINARY values decoded from a NOTIFY are views into its payload and valid only
+ * while the NOTIFY is being evaluated; see {@link StringValue} for the contract. All other
+ * values are self-contained.
  */
 public sealed interface TypedValue {
 
@@ -33,7 +37,7 @@ public sealed interface TypedValue {
     }
 
     static TypedValue binary(byte[] value) {
-        return new BinaryValue(value.clone(), 0, value.length);
+        return new BinaryValue(value.clone(), 0, value.length, null, 0);
     }
 
     static TypedValue of(InetAddress address) {
@@ -87,13 +91,31 @@ public sealed interface TypedValue {
 
     /**
      * A STRING: raw bytes as HAProxy sent them. They are usually UTF-8 or ASCII but nothing
-     * guarantees it, so they are kept undecoded; the bytes are a view into a frame's payload
-     * and never mutated.
+     * guarantees it, so they are kept undecoded.
+     *
+     * <p><b>Lifetime.</b> A STRING decoded from a NOTIFY is a view into that NOTIFY's payload
+     * buffer, which the connection recycles once the NOTIFY is finished: its ACK was written (or
+     * the connection closed) and no policy evaluation of it is still running. Read it during the
+     * evaluation; to keep it longer, copy it ({@link #asString()}, {@link #bytes()},
+     * {@link #copy()}). A read after the NOTIFY was finished throws
+     * {@link io.netty.util.IllegalReferenceCountException}; it never returns another request's
+     * bytes. Values built with {@link TypedValue#of(String)} own their bytes and never expire.
      */
-    record StringValue(byte[] array, int offset, int length) implements TypedValue {
+    final class StringValue extends ByteView implements TypedValue {
+
+        StringValue(byte[] array, int offset, int length, PayloadBuffer owner, int generation) {
+            super(array, offset, length, owner, generation);
+        }
+
         public static StringValue of(String value) {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            return new StringValue(bytes, 0, bytes.length);
+            return new StringValue(bytes, 0, bytes.length, null, 0);
+        }
+
+        /** A STRING over bytes the caller owns and will not change. */
+        public static StringValue wrap(byte[] array, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, array.length);
+            return new StringValue(array, offset, length, null, 0);
         }
 
         @Override
@@ -101,58 +123,85 @@ public sealed interface TypedValue {
             return DataType.STRING;
         }
 
-        /** The bytes decoded as UTF-8, with malformed input replaced. */
+        /** The bytes decoded as UTF-8, with malformed input replaced; a copy, safe to keep. */
         public String asString() {
-            return new String(array, offset, length, StandardCharsets.UTF_8);
+            return utf8();
         }
 
-        public byte[] bytes() {
-            return Arrays.copyOfRange(array, offset, offset + length);
+        /** An owned copy, safe to keep (e.g. as a decision variable set after the evaluation). */
+        public StringValue copy() {
+            byte[] bytes = bytes();
+            return new StringValue(bytes, 0, bytes.length, null, 0);
         }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof StringValue that && Arrays.equals(array, offset, offset + length,
-                    that.array, that.offset, that.offset + that.length);
+            return other instanceof StringValue that && sameBytes(that);
         }
 
         @Override
         public int hashCode() {
-            return Bytes.hash(array, offset, length);
+            return bytesHash();
         }
 
         @Override
         public String toString() {
-            return "StringValue[" + asString() + "]";
+            return readable() ? "StringValue[" + asString() + "]" : "StringValue[released]";
         }
     }
 
-    /** A BINARY, e.g. {@code req.hdrs_bin} or {@code req.body}; a read-only view like {@link StringValue}. */
-    record BinaryValue(byte[] array, int offset, int length) implements TypedValue {
+    /**
+     * A BINARY, e.g. {@code req.hdrs_bin} or {@code req.body}; a view with the same lifetime
+     * contract as {@link StringValue}.
+     */
+    final class BinaryValue extends ByteView implements TypedValue {
+
+        BinaryValue(byte[] array, int offset, int length, PayloadBuffer owner, int generation) {
+            super(array, offset, length, owner, generation);
+        }
+
+        /** A BINARY over bytes the caller owns and will not change. */
+        public static BinaryValue wrap(byte[] array, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, array.length);
+            return new BinaryValue(array, offset, length, null, 0);
+        }
+
         @Override
         public DataType type() {
             return DataType.BINARY;
         }
 
-        public byte[] bytes() {
-            return Arrays.copyOfRange(array, offset, offset + length);
+        /** The bytes decoded as UTF-8, with malformed input replaced; a copy, safe to keep. */
+        public String asString() {
+            return utf8();
+        }
+
+        /** An owned copy, safe to keep. */
+        public BinaryValue copy() {
+            byte[] bytes = bytes();
+            return new BinaryValue(bytes, 0, bytes.length, null, 0);
         }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof BinaryValue that && Arrays.equals(array, offset, offset + length,
-                    that.array, that.offset, that.offset + that.length);
+            return other instanceof BinaryValue that && sameBytes(that);
         }
 
         @Override
         public int hashCode() {
-            return Bytes.hash(array, offset, length);
+            return bytesHash();
         }
 
         @Override
         public String toString() {
             return "BinaryValue[" + length + " bytes]";
         }
+    }
+
+    /** Borrows the bytes of a STRING or BINARY without copying them; see {@link StringValue#read}. */
+    @FunctionalInterface
+    interface ByteReader<R> {
+        R read(byte[] array, int offset, int length);
     }
 
     /** Helpers for the byte-view records. */

@@ -43,6 +43,13 @@ import io.spoepolicy.protocol.SpopStatus;
  * disconnected first; the agent disconnects only when nothing is in flight; every agent-side
  * close sends AGENT-DISCONNECT, shuts the write side and waits (bounded) for HAProxy to close, so
  * that no ACK is lost to a reset.
+ *
+ * <p>Each decoded NOTIFY holds a lease on its payload buffer, which this session gives back
+ * exactly once, on the event loop, when the NOTIFY's life here ends: after its ACK was written
+ * (or not written because the connection was closing), or when it is dropped unstarted (closed
+ * connection, HAProxy's DISCONNECT, protocol error). A policy evaluation still running then
+ * holds its own reference (see {@code PolicyDispatcher}), so the buffer is recycled only when
+ * both are done.
  */
 public final class SpopSession extends ChannelInboundHandlerAdapter implements SessionContext {
 
@@ -182,6 +189,9 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         lastActivityNanos = System.nanoTime();
         framesIn++;
         if (state == SessionState.CLOSING || state == SessionState.CLOSED) {
+            if (frame instanceof InboundFrame.Notify notify) {
+                notify.release();
+            }
             return;
         }
         if (frame instanceof InboundFrame.Notify notify) {
@@ -248,7 +258,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         cancel(idleCheck);
         cancel(idleCloseCheck);
         cancel(quietCloseCheck);
-        waiting.clear();
+        dropWaiting();
         CloseReason reason = closeReason != null ? closeReason
                 : previous == SessionState.HEALTHCHECK ? CloseReason.HEALTHCHECK : CloseReason.PEER_CLOSED;
         registry.remove(this, reason);
@@ -374,6 +384,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
 
     private void onNotify(InboundFrame.Notify notify) {
         if (state != SessionState.PROCESSING) {
+            notify.release();
             protocolError(SpopStatus.INVALID_FRAME, "NOTIFY before the handshake");
             return;
         }
@@ -451,11 +462,17 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         limiter.release();
         boolean answer = state == SessionState.PROCESSING
                 || (state == SessionState.CLOSING && pendingDisconnect != null);
-        if (answer) {
-            InboundFrame.Notify notify = pending.frame;
-            send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)));
-            lastActivityNanos = System.nanoTime();
-            observer.notifyAcknowledged(this, notify, lastActivityNanos - pending.receivedNanos);
+        InboundFrame.Notify notify = pending.frame;
+        try {
+            if (answer) {
+                // Encoded now: actions may still hold views into the payload released below.
+                send(new OutboundFrame.Ack(notify.streamId(), notify.frameId(), fit(actions)));
+                lastActivityNanos = System.nanoTime();
+                observer.notifyAcknowledged(this, notify, lastActivityNanos - pending.receivedNanos);
+            }
+        }
+        finally {
+            notify.release();
         }
         if (state != SessionState.CLOSED) {
             // A per-connection slot is free again.
@@ -513,7 +530,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         channel.eventLoop().execute(() -> {
             waitingForPermit = false;
             if (state == SessionState.CLOSED) {
-                waiting.clear();
+                dropWaiting();
             }
             else {
                 startWaiting();
@@ -529,6 +546,13 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
                 }
             }
         });
+    }
+
+    /** Forgets NOTIFYs that will never start, giving their payloads back. */
+    private void dropWaiting() {
+        for (Pending pending; (pending = waiting.poll()) != null; ) {
+            pending.frame.release();
+        }
     }
 
     private void pauseReading() {
@@ -553,7 +577,7 @@ public final class SpopSession extends ChannelInboundHandlerAdapter implements S
         observer.disconnectReceived(SpopStatus.fromCode(disconnect.statusCode()));
         // HAProxy ignores anything but our DISCONNECT from now on: pending ACKs are dropped.
         closeReason = CloseReason.HAPROXY_DISCONNECT;
-        waiting.clear();
+        dropWaiting();
         disconnect(OutboundFrame.AgentDisconnect.of(SpopStatus.NORMAL));
     }
 

@@ -167,12 +167,12 @@ public final class HaproxyFrames {
             else if (value instanceof TypedValue.StringValue s) {
                 out.write(DataType.STRING.id());
                 writeVarint(out, s.length());
-                out.write(s.array(), s.offset(), s.length());
+                out.writeBytes(s.bytes());
             }
             else if (value instanceof TypedValue.BinaryValue b) {
                 out.write(DataType.BINARY.id());
                 writeVarint(out, b.length());
-                out.write(b.array(), b.offset(), b.length());
+                out.writeBytes(b.bytes());
             }
             else {
                 out.write(DataType.NULL.id());

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (fragmentation on or off, small or default frame and reassembly sizes) and how the stream is
  * cut into reads, so the corpus also covers frames split across reads. Properties checked for
  * every input: the only failure is a {@link SpopProtocolException}, nothing is emitted after it,
- * every input buffer is released, and no decoded value holds more bytes than the limits allow.
+ * every input buffer is released, every payload lease is given back (decoded NOTIFYs are
+ * released as a session would), and no decoded value holds more bytes than the limits allow.
  */
 @ExtendWith(QuietLogs.class)
 class FrameDecoderFuzzTest {
@@ -65,6 +66,9 @@ class FrameDecoderFuzzTest {
                 for (Object frame; (frame = channel.readInbound()) != null; ) {
                     assertThat(failedBefore).as("nothing decoded after an error").isFalse();
                     checkFrame((InboundFrame) frame, options);
+                    if (frame instanceof InboundFrame.Notify notify) {
+                        notify.release();
+                    }
                 }
             }
         }
@@ -74,6 +78,7 @@ class FrameDecoderFuzzTest {
         for (ByteBuf buffer : written) {
             assertThat(buffer.refCnt()).as("input buffers are released").isZero();
         }
+        assertThat(decoder.leasedPayloads()).as("every payload lease given back exactly once").isZero();
     }
 
     private static void checkFrame(InboundFrame frame, Options options) {
@@ -100,10 +105,10 @@ class FrameDecoderFuzzTest {
 
     private static int retainedBytes(TypedValue value) {
         if (value instanceof TypedValue.StringValue string) {
-            return string.array().length;
+            return string.length();
         }
         if (value instanceof TypedValue.BinaryValue binary) {
-            return binary.array().length;
+            return binary.length();
         }
         return 0;
     }

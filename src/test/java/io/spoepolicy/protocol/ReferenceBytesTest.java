@@ -73,7 +73,7 @@ class ReferenceBytesTest {
         assertThat(((TypedValue.StringValue) message.argument("method")).asString()).isEqualTo("GET");
         assertThat(((TypedValue.StringValue) message.argument("path")).asString()).isEqualTo("/admin");
         TypedValue.BinaryValue headers = (TypedValue.BinaryValue) message.argument("headers");
-        var parsed = io.spoepolicy.policy.RequestHeaders.parse(headers.array(), headers.offset(), headers.length());
+        var parsed = headers.read(io.spoepolicy.policy.RequestHeaders::parse);
         assertThat(parsed.first("host")).isEqualTo("example.com");
         assertThat(parsed.first("User-Agent")).isEqualTo("curl/8");
         assertThat(parsed.size()).isEqualTo(2);

@@ -51,8 +51,7 @@ class TypedValueRoundTripTest {
     @Test
     void emptyStringAndUnnamedArgumentsDecode() {
         byte[] payload = Hex.bytes("03 \"msg\" 02 00 08 00 00 04 2a");
-        List<SpopMessage> messages = new PayloadReader(payload, 0, payload.length, new PayloadReader.NameCache())
-                .messages(8);
+        List<SpopMessage> messages = Payloads.messages(payload, 0, payload.length, 8);
         assertThat(messages).hasSize(1);
         assertThat(messages.get(0).arguments()).containsExactly(
                 new SpopArgument("", TypedValue.of("")),

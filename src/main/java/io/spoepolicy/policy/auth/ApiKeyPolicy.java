@@ -2,6 +2,7 @@ package io.spoepolicy.policy.auth;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,11 @@ public final class ApiKeyPolicy implements SyncSpoePolicy, DescribedPolicy {
     private final ApiKeyProperties properties;
     private final ApiKeyStore store;
     private final ScopeSelector<AuthRules> rules;
+    /** Per stored key, built once: the principal and the allow decision with its variables. */
+    private final Map<ApiKeyStore.StoredKey, Grant> grants = new IdentityHashMap<>();
+
+    private record Grant(AuthenticatedPrincipal principal, Decision allowed) {
+    }
 
     /** @throws PolicyConfigurationException naming the property of a bad entry or unreadable directory */
     public ApiKeyPolicy(ApiKeyProperties properties) {
@@ -38,6 +44,14 @@ public final class ApiKeyPolicy implements SyncSpoePolicy, DescribedPolicy {
             throw new PolicyConfigurationException(PREFIX + ".realm", "must be printable ASCII without space or quotes");
         }
         this.store = ApiKeyStore.load(PREFIX, properties);
+        for (ApiKeyStore.StoredKey key : store.keys()) {
+            Decision allowed = Decision.allow().withVariable(DecisionContract.USER, key.id());
+            if (!key.scopes().isEmpty()) {
+                allowed = allowed.withVariable(DecisionContract.SCOPES,
+                        String.join(" ", key.scopes().stream().sorted().toList()));
+            }
+            grants.put(key, new Grant(new AuthenticatedPrincipal(key.id(), key.scopes(), NAME), allowed));
+        }
         AuthRules top = AuthRules.of(PREFIX, properties.requiredScopes(), Map.of(), properties.allowAnonymous());
         List<ScopeSelector.Scoped<AuthRules>> scoped = new ArrayList<>();
         for (int i = 0; i < properties.scopes().size(); i++) {
@@ -95,10 +109,9 @@ public final class ApiKeyPolicy implements SyncSpoePolicy, DescribedPolicy {
             return Challenge.insufficient(SCHEME, properties.realm(), "insufficient-scope", missing)
                     .withVariable(DecisionContract.USER, key.id());
         }
-        new AuthenticatedPrincipal(key.id(), key.scopes(), NAME).attachTo(request);
-        Decision allowed = Decision.allow().withVariable(DecisionContract.USER, key.id());
-        return key.scopes().isEmpty() ? allowed
-                : allowed.withVariable(DecisionContract.SCOPES, String.join(" ", key.scopes().stream().sorted().toList()));
+        Grant grant = grants.get(key);
+        grant.principal().attachTo(request);
+        return grant.allowed();
     }
 
     /** Counts only: never keys or their hashes. */

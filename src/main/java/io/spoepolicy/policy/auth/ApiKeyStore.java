@@ -25,6 +25,12 @@ final class ApiKeyStore {
     }
 
     private final List<StoredKey> keys;
+    /**
+     * One digest per thread, reused: {@code MessageDigest.getInstance} per request costs a provider
+     * lookup and a new engine, and a digest is not thread-safe. Per store, so a reload's old store
+     * leaves with its digests.
+     */
+    private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(ApiKeyStore::newDigest);
 
     private ApiKeyStore(List<StoredKey> keys) {
         this.keys = List.copyOf(keys);
@@ -62,7 +68,8 @@ final class ApiKeyStore {
 
     /** The key matching the presented one, or {@code null}. */
     StoredKey find(String presented) {
-        byte[] digest = sha256(presented);
+        // digest() resets the engine, so the next use starts clean.
+        byte[] digest = digests.get().digest(presented.getBytes(StandardCharsets.UTF_8));
         StoredKey found = null;
         for (StoredKey key : keys) {
             if (MessageDigest.isEqual(key.digest(), digest) && found == null) {
@@ -76,9 +83,18 @@ final class ApiKeyStore {
         return keys.size();
     }
 
+    /** The stored keys, in configuration order. */
+    List<StoredKey> keys() {
+        return keys;
+    }
+
     static byte[] sha256(String value) {
+        return newDigest().digest(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest newDigest() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("SHA-256 is required of every JVM", ex);

@@ -3,6 +3,7 @@ package io.spoepolicy.policy.auth;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,7 +17,6 @@ import com.nimbusds.jwt.SignedJWT;
 import reactor.core.publisher.Mono;
 
 import io.spoepolicy.policy.Decision;
-import io.spoepolicy.policy.DecisionContract;
 import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SpoePolicy;
@@ -46,6 +46,8 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
     private final RemoteJwkSource remoteKeys;
     private final ScopeSelector<AuthRules> rules;
     private final Map<String, String> claimVariables;
+    /** {@code null} when {@code cache.max-entries} is 0. */
+    private final VerifiedTokenCache cache;
 
     /**
      * @param staticKeys keys from configuration, possibly empty
@@ -61,6 +63,8 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
         }
         this.verifier = new TokenVerifier(algorithms(properties.algorithms()), properties.issuer(),
                 properties.audiences(), properties.clockSkew(), clock);
+        this.cache = properties.cache().maxEntries() == 0 ? null
+                : new VerifiedTokenCache(properties.cache().maxEntries(), clock, properties.clockSkew());
         this.claimVariables = new LinkedHashMap<>();
         properties.claimVariables().forEach((claim, variable) -> {
             if (!variable.matches(VARIABLE_NAME)) {
@@ -132,6 +136,12 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
             return Mono.just(required.allowAnonymous() ? Decision.allow()
                     : Challenge.missing(SCHEME, properties.realm(), "token-missing"));
         }
+        if (cache != null) {
+            Decision cached = fromCache(token, required, request);
+            if (cached != null) {
+                return Mono.just(cached);
+            }
+        }
         SignedJWT jwt;
         try {
             jwt = verifier.parse(token);
@@ -141,28 +151,74 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
         }
         List<VerificationKey> configured = staticKeys.select(jwt.getHeader());
         if (!configured.isEmpty() || remoteKeys == null) {
-            return Mono.just(decide(jwt, configured, required, request));
+            return Mono.just(decide(token, jwt, configured, false, null, required, request));
         }
+        // Read before the keys: if the set changes in between, the next hit looks for the key again.
+        RemoteJwkSource.Snapshot keySet = remoteKeys.current();
         return remoteKeys.keys(jwt.getHeader())
-                .map(keys -> decide(jwt, keys, required, request))
+                .map(keys -> decide(token, jwt, keys, true, keySet, required, request))
                 .onErrorResume(JwksUnavailableException.class,
                         ex -> Mono.just(Decision.deny(properties.unavailableStatus(), "jwks-unavailable")));
     }
 
-    private Decision decide(SignedJWT jwt, List<VerificationKey> keys, AuthRules required, PolicyRequest request) {
-        JWTClaimsSet claims;
+    /**
+     * The decision for a token verified before, or {@code null} when it must be verified (not
+     * cached, or its key is no longer published). The time claims are checked against the clock
+     * now; issuer and audience were checked when it was cached, against this policy's settings.
+     */
+    private Decision fromCache(String token, AuthRules required, PolicyRequest request) {
+        VerifiedToken verified = cache.get(token);
+        if (verified == null) {
+            return null;
+        }
+        if (verified.remote()) {
+            RemoteJwkSource.Snapshot current = remoteKeys.current();
+            if (current != verified.keySet()) {
+                if (!current.keys().contains(verified.key())) {
+                    // Dropped or replaced by the provider: verify again against what it publishes now.
+                    cache.invalidate(token);
+                    return null;
+                }
+                cache.put(token, verified.seenIn(current));
+            }
+        }
         try {
-            claims = verifier.verify(jwt, keys);
+            verifier.checkTimes(verified.expires(), verified.notBefore());
+        }
+        catch (TokenRejectedException ex) {
+            if ("token-expired".equals(ex.reason())) {
+                cache.invalidate(token);
+            }
+            return Challenge.invalid(SCHEME, properties.realm(), ex.reason());
+        }
+        return authorize(verified.claims(), verified.grant(), required, request);
+    }
+
+    private Decision decide(String token, SignedJWT jwt, List<VerificationKey> keys, boolean remote,
+            RemoteJwkSource.Snapshot keySet, AuthRules required, PolicyRequest request) {
+        TokenVerifier.Verified verified;
+        try {
+            verified = verifier.verify(jwt, keys);
         }
         catch (TokenRejectedException ex) {
             return Challenge.invalid(SCHEME, properties.realm(), ex.reason());
         }
-        String subject = claims.getSubject();
-        if (subject != null && !Challenge.headerSafe(subject)) {
+        JWTClaimsSet claims = verified.claims();
+        TokenGrant grant = TokenGrant.of(claims, claimVariables);
+        if (cache != null) {
+            Date notBefore = claims.getNotBeforeTime();
+            cache.put(token, new VerifiedToken(claims, grant, claims.getExpirationTime().getTime(),
+                    notBefore == null ? Long.MIN_VALUE : notBefore.getTime(), verified.key(), remote, keySet));
+        }
+        return authorize(claims, grant, required, request);
+    }
+
+    /** The request-dependent part: the scope's required scopes and claims. */
+    private Decision authorize(JWTClaimsSet claims, TokenGrant grant, AuthRules required, PolicyRequest request) {
+        if (grant == null) {
             return Challenge.invalid(SCHEME, properties.realm(), "token-invalid-claims");
         }
-        Set<String> granted = scopes(claims);
-        List<String> missing = required.missingScopes(granted);
+        List<String> missing = required.missingScopes(grant.scopes());
         if (!missing.isEmpty()) {
             return Challenge.insufficient(SCHEME, properties.realm(), "insufficient-scope", missing);
         }
@@ -171,26 +227,10 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
                 return Challenge.insufficient(SCHEME, properties.realm(), "claim-mismatch", List.of());
             }
         }
-        if (subject != null) {
-            new AuthenticatedPrincipal(subject, granted, NAME).attachTo(request);
+        if (grant.principal() != null) {
+            grant.principal().attachTo(request);
         }
-        Decision allowed = Decision.allow();
-        if (subject != null) {
-            allowed = allowed.withVariable(DecisionContract.USER, subject);
-        }
-        if (!granted.isEmpty()) {
-            allowed = allowed.withVariable(DecisionContract.SCOPES, String.join(" ", granted));
-        }
-        for (Map.Entry<String, String> variable : claimVariables.entrySet()) {
-            Object value = claims.getClaim(variable.getKey());
-            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                String text = value.toString();
-                if (Challenge.headerSafe(text)) {
-                    allowed = allowed.withVariable(variable.getValue(), text);
-                }
-            }
-        }
-        return allowed;
+        return grant.allowed();
     }
 
     /** The token from the header: after {@code Bearer } for Authorization, else the whole value. */
@@ -206,25 +246,6 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
             return null;
         }
         return value.isEmpty() ? null : value;
-    }
-
-    private static Set<String> scopes(JWTClaimsSet claims) {
-        Set<String> scopes = new LinkedHashSet<>();
-        Object scope = claims.getClaim("scope");
-        Object scp = claims.getClaim("scp");
-        for (Object claim : new Object[] {scope, scp}) {
-            if (claim instanceof String text) {
-                for (String part : text.trim().split("\\s+")) {
-                    if (!part.isEmpty()) {
-                        scopes.add(part);
-                    }
-                }
-            }
-            else if (claim instanceof Collection<?> list) {
-                list.forEach(item -> scopes.add(String.valueOf(item)));
-            }
-        }
-        return scopes;
     }
 
     private static boolean hasValue(Object claim, String expected) {
@@ -246,6 +267,7 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
         summary.put("requiredScopes", properties.requiredScopes());
         summary.put("scopes", properties.scopes().size());
         summary.put("allowAnonymous", properties.allowAnonymous());
+        summary.put("verifiedTokenCache", properties.cache().maxEntries());
         return summary;
     }
 
@@ -263,6 +285,11 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
     public JwksHealth jwksHealth() {
         return remoteKeys == null ? null : new JwksHealth(!remoteKeys.lastFetchFailed(), remoteKeys.cachedKeys(),
                 remoteKeys.fetches(), remoteKeys.failures());
+    }
+
+    /** Tokens in the verified-token cache (0 when it is off). */
+    long cachedTokens() {
+        return cache == null ? 0 : cache.size();
     }
 
     /** The JWKS endpoint source, or {@code null}. */

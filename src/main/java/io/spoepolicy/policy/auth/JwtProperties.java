@@ -40,6 +40,7 @@ import org.springframework.validation.annotation.Validated;
  * @param claimVariables more claims returned as variables: claim name → variable name ({@code sub}
  *        is always returned as {@code user})
  * @param scopes other requirements for some hosts or paths; unset fields keep the top-level value
+ * @param cache the verified-token cache
  */
 @Validated
 @ConfigurationProperties("spoe.policies.jwt")
@@ -60,7 +61,8 @@ public record JwtProperties(
         @DefaultValue Map<String, String> requiredClaims,
         @DefaultValue("false") boolean allowAnonymous,
         @DefaultValue Map<String, String> claimVariables,
-        @DefaultValue List<@Valid @NotNull Scope> scopes) {
+        @DefaultValue List<@Valid @NotNull Scope> scopes,
+        @DefaultValue @Valid Cache cache) {
 
     @AssertTrue(message = "set spoe.policies.jwt.jwk-set-uri, jwk-set-file or jwk-set: no key to verify tokens with")
     public boolean isKeySourceSet() {
@@ -95,5 +97,15 @@ public record JwtProperties(
      */
     public record Scope(String name, List<String> hosts, List<String> paths, List<String> requiredScopes,
             Map<String, String> requiredClaims, Boolean allowAnonymous) {
+    }
+
+    /**
+     * Tokens whose signature and claims passed are kept, keyed by the whole token, so the same
+     * token sent again skips the signature check; {@code exp} and {@code nbf} are checked on every
+     * use, and an entry leaves when its token expires or its key is no longer published.
+     *
+     * @param maxEntries tokens kept at most (least recently used leave first); 0 turns the cache off
+     */
+    public record Cache(@DefaultValue("10000") @Min(0) @Max(10_000_000) int maxEntries) {
     }
 }

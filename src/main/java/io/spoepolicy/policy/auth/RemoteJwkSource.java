@@ -80,9 +80,7 @@ final class RemoteJwkSource implements JwkSource {
         Snapshot current = snapshot;
         long now = nanoTime.getAsLong();
         if (current != null) {
-            if (now - current.fetchedAt() > refreshNanos && inflight.get() == null) {
-                refresh().subscribe(ignored -> { }, ignored -> { });
-            }
+            refreshIfStale(current, now);
             List<VerificationKey> selected = VerificationKey.select(current.keys(), header);
             if (!selected.isEmpty()) {
                 return Mono.just(selected);
@@ -100,6 +98,25 @@ final class RemoteJwkSource implements JwkSource {
                 .map(fresh -> VerificationKey.select(fresh.keys(), header))
                 .onErrorMap(error -> !(error instanceof JwksUnavailableException),
                         error -> new JwksUnavailableException("JWKS unavailable at " + shownUri + ": " + scrub(error), error));
+    }
+
+    /**
+     * The key set cached now, or {@code null} before the first fetch; starts a background refresh
+     * when it is older than the refresh interval, as {@link #keys} does. Cache hits of verified
+     * tokens call this instead of {@link #keys}, so a key the provider dropped is still noticed.
+     */
+    Snapshot current() {
+        Snapshot current = snapshot;
+        if (current != null) {
+            refreshIfStale(current, nanoTime.getAsLong());
+        }
+        return current;
+    }
+
+    private void refreshIfStale(Snapshot current, long now) {
+        if (now - current.fetchedAt() > refreshNanos && inflight.get() == null) {
+            refresh().subscribe(ignored -> { }, ignored -> { });
+        }
     }
 
     /** One shared fetch; callers that arrive while it runs get the same result. */

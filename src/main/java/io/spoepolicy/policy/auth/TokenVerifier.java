@@ -3,7 +3,6 @@ package io.spoepolicy.policy.auth;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,16 +56,21 @@ final class TokenVerifier {
         return jwt;
     }
 
-    JWTClaimsSet verify(SignedJWT jwt, List<VerificationKey> keys) throws TokenRejectedException {
+    /**
+     * The token's claims once its signature and every claim check passed.
+     *
+     * @return the claims and the key that verified the signature
+     */
+    Verified verify(SignedJWT jwt, List<VerificationKey> keys) throws TokenRejectedException {
         if (keys.isEmpty()) {
             throw new TokenRejectedException("token-unknown-key");
         }
-        boolean verified = false;
+        VerificationKey verifiedBy = null;
         for (VerificationKey key : keys) {
             try {
                 JWSVerifier verifier = verifiers.createJWSVerifier(jwt.getHeader(), key.key());
                 if (jwt.verify(verifier)) {
-                    verified = true;
+                    verifiedBy = key;
                     break;
                 }
             }
@@ -74,7 +78,7 @@ final class TokenVerifier {
                 // Key unusable for this header (wrong type or size): try the next candidate.
             }
         }
-        if (!verified) {
+        if (verifiedBy == null) {
             throw new TokenRejectedException("token-invalid-signature");
         }
         JWTClaimsSet claims;
@@ -85,22 +89,23 @@ final class TokenVerifier {
             throw new TokenRejectedException("token-malformed");
         }
         checkClaims(claims);
-        return claims;
+        return new Verified(claims, verifiedBy);
+    }
+
+    /**
+     * @param claims the verified claims
+     * @param key the key whose signature check passed
+     */
+    record Verified(JWTClaimsSet claims, VerificationKey key) {
     }
 
     private void checkClaims(JWTClaimsSet claims) throws TokenRejectedException {
-        long now = Instant.now(clock).toEpochMilli();
         Date expires = claims.getExpirationTime();
         if (expires == null) {
             throw new TokenRejectedException("token-invalid-claims");
         }
-        if (now > expires.getTime() + skewMillis) {
-            throw new TokenRejectedException("token-expired");
-        }
         Date notBefore = claims.getNotBeforeTime();
-        if (notBefore != null && now + skewMillis < notBefore.getTime()) {
-            throw new TokenRejectedException("token-not-yet-valid");
-        }
+        checkTimes(expires.getTime(), notBefore == null ? Long.MIN_VALUE : notBefore.getTime());
         if (issuer != null && !issuer.equals(claims.getIssuer())) {
             throw new TokenRejectedException("token-invalid-issuer");
         }
@@ -109,6 +114,22 @@ final class TokenVerifier {
             if (audience == null || audience.stream().noneMatch(audiences::contains)) {
                 throw new TokenRejectedException("token-invalid-audience");
             }
+        }
+    }
+
+    /**
+     * {@code exp} and {@code nbf} against the clock now, with the skew: the check a cached token
+     * must pass again on every use.
+     *
+     * @param notBefore {@link Long#MIN_VALUE} without {@code nbf}
+     */
+    void checkTimes(long expires, long notBefore) throws TokenRejectedException {
+        long now = clock.millis();
+        if (now > expires + skewMillis) {
+            throw new TokenRejectedException("token-expired");
+        }
+        if (notBefore != Long.MIN_VALUE && now + skewMillis < notBefore) {
+            throw new TokenRejectedException("token-not-yet-valid");
         }
     }
 }

@@ -64,6 +64,44 @@ class ApiKeyPolicyTest {
         assertThat(scoped.text("www_authenticate")).contains("error=\"insufficient_scope\"", "scope=\"write\"");
     }
 
+    /** The digest is reused per thread: concurrent callers must never see each other's state. */
+    @Test
+    void concurrentCallersEachGetTheirOwnKey() throws Exception {
+        List<ApiKeyProperties.Key> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            keys.add(new ApiKeyProperties.Key("client-" + i, null, "secret-key-" + i, List.of("s" + i)));
+        }
+        ApiKeyPolicy policy = new ApiKeyPolicy(properties(keys, List.of(), List.of()));
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int client = t;
+                results.add(threads.submit(() -> {
+                    int wrong = 0;
+                    for (int i = 0; i < 5_000; i++) {
+                        int which = (client + i) % 5;
+                        String presented = which == 4 ? "secret-key-x" : "secret-key-" + which;
+                        io.spoepolicy.policy.PolicyRequest request =
+                                new io.spoepolicy.policy.PolicyRequest(withKey(presented), "engine");
+                        io.spoepolicy.policy.Decision decision = policy.decide(request);
+                        boolean right = which == 4 ? "api-key-invalid".equals(decision.reason())
+                                : !decision.denied() && AuthenticatedPrincipal.of(request).subject().equals("client-" + which)
+                                        && AuthenticatedPrincipal.of(request).scopes().equals(java.util.Set.of("s" + which));
+                        wrong += right ? 0 : 1;
+                    }
+                    return wrong;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> result : results) {
+                assertThat(result.get(60, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+            }
+        }
+        finally {
+            threads.shutdownNow();
+        }
+    }
+
     @Test
     void unreadableSecretDirectoryNamesTheProperty() {
         assertThatThrownBy(() -> new ApiKeyPolicy(properties(List.of(), List.of(dir.resolve("none").toString()),
