@@ -42,6 +42,15 @@ public final class PolicyDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyDispatcher.class);
 
+    /**
+     * Request attribute with the chain's deadline as a {@link System#nanoTime()} value (a
+     * {@link Long}), set before a policy runs on the scheduler. A policy that waited in the
+     * scheduler's queue sees how much time is left: work that cannot finish by then is wasted,
+     * because the deadline's answer has gone to HAProxy already. When the deadline passes while
+     * a policy runs, its task is cancelled and its thread interrupted.
+     */
+    public static final String DEADLINE_NANOS = "spoe.deadline-nanos";
+
     private final Supplier<Map<String, List<SpoePolicy>>> chains;
     private final DecisionContract contract;
     private final Scheduler scheduler;
@@ -166,6 +175,7 @@ public final class PolicyDispatcher {
             }
             int next = index + 1;
             PolicyRequest request = accumulator.request;
+            request.attribute(DEADLINE_NANOS, accumulator.deadlineNanos);
             Mono<Decision> decision = policy instanceof SyncSpoePolicy sync
                     ? Mono.fromCallable(() -> decideRetained(sync, request)).subscribeOn(scheduler)
                     : Mono.defer(() -> evaluateRetained(policy, request));
@@ -278,6 +288,7 @@ public final class PolicyDispatcher {
     /** Sequential state of one chain run; touched by one thread at a time, in order. */
     private final class Accumulator {
         final PolicyRequest request;
+        final long deadlineNanos;
         /** Created by the first decision that carries variables; most carry none. */
         private Map<String, io.spoepolicy.protocol.TypedValue> variables;
         private String current;
@@ -291,6 +302,7 @@ public final class PolicyDispatcher {
         Accumulator(PolicyRequest request, long start, PolicyListener listener) {
             this.request = request;
             this.stepStart = start;
+            this.deadlineNanos = start + deadline.toNanos();
             this.listener = listener;
         }
 

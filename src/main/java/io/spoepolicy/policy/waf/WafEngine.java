@@ -3,6 +3,7 @@ package io.spoepolicy.policy.waf;
 import io.spoepolicy.policy.waf.eval.RuleEvaluator;
 import io.spoepolicy.policy.waf.eval.Transaction;
 import io.spoepolicy.policy.waf.request.RequestData;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,8 @@ public final class WafEngine {
 
     private static final String[] SCORE_VARIABLES = {"blocking_inbound_anomaly_score", "anomaly_score"};
     private static final int MAX_MESSAGE = 200;
+    /** Evaluation stops this long before a caller's deadline, so that its answer still makes it. */
+    private static final long DEADLINE_MARGIN_NANOS = 10_000_000L;
 
     private final WafRules rules;
     private final WafSettings settings;
@@ -37,9 +40,30 @@ public final class WafEngine {
     }
 
     public WafResult evaluate(WafRequest request) {
+        return evaluate(request, 0);
+    }
+
+    /**
+     * Evaluates with an outside deadline as well (a {@link System#nanoTime()} value, 0 for none):
+     * the caller's answer is due then, so evaluation ends a little before it with a partial
+     * inspection, and does not start at all when the deadline has passed already (the request
+     * waited for a worker that long). Evaluation also ends when the thread is interrupted, which
+     * is how an abandoned task is cancelled.
+     */
+    public WafResult evaluate(WafRequest request, long callerDeadlineNanos) {
+        long now = System.nanoTime();
         long budget = settings.limits().timeBudget().toNanos();
-        long deadline = budget == 0 ? 0 : System.nanoTime() + budget;
-        if (deadline == 0 && budget != 0) {
+        long deadline = budget == 0 ? 0 : now + budget;
+        if (callerDeadlineNanos != 0) {
+            long callerEnd = callerDeadlineNanos - DEADLINE_MARGIN_NANOS;
+            if (callerEnd - now <= 0 || Thread.currentThread().isInterrupted()) {
+                return new WafResult(WafAction.ALLOW, 0, List.of(), "", false, EnumSet.of(InspectionCap.TIME_BUDGET));
+            }
+            if (deadline == 0 || callerEnd - deadline < 0) {
+                deadline = callerEnd;
+            }
+        }
+        if (deadline == 0 && (budget != 0 || callerDeadlineNanos != 0)) {
             deadline = 1;
         }
         RequestData data = new RequestData(request, settings.limits());

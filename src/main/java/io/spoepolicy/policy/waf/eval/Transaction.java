@@ -9,10 +9,11 @@ import io.spoepolicy.policy.waf.rules.Macro;
 import io.spoepolicy.policy.waf.rules.Rule;
 import io.spoepolicy.policy.waf.rules.Target;
 import io.spoepolicy.policy.waf.rules.Variable;
-import io.spoepolicy.policy.waf.transform.TransformChain;
+import io.spoepolicy.policy.waf.transform.TransformTree;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,19 +28,35 @@ import java.util.Set;
  */
 public final class Transaction implements OperatorContext, Macro.Resolver {
 
-    private record CacheKey(int chain, String value) {}
+    private static final Variable[] VARIABLES = Variable.values();
 
     private final RequestData request;
     private final Map<String, String> tx;
-    private final Map<CacheKey, List<String>> transformCache = new HashMap<>();
     private final long deadlineNanos;
+
+    /** Characters given to operators since the evaluator last read the clock. */
+    int work;
+
+    /**
+     * Transformation results per value, keyed by the value's identity (request values are built
+     * once per request, so equal values from the same source are the same object) and indexed by
+     * transformation-tree node. Identity keeps lookups free of hashing and comparing long values.
+     */
+    private final IdentityHashMap<String, String[]> transformed = new IdentityHashMap<>(64);
+    private TransformTree transforms;
+    /** Key-pattern selector results per interned pattern, keyed by the key's identity. */
+    private IdentityHashMap<String, Boolean>[] selected;
+    private KeySelector[] selectors;
+    /** Variable views built once per request (names lists, scalars); see {@link #values}. */
+    private final List<Entry>[] views = newViews();
 
     /** TX as entries, rebuilt only after TX changed: dozens of rules read TX per request. */
     private List<Entry> txEntries;
-    private List<Entry> args;
-    private List<Entry> argNames;
-    private List<Entry> matchedVars = new ArrayList<>();
-    private List<Entry> linkMatches = new ArrayList<>();
+    /** Two match buffers used in turn: one link reads the previous link's matches while filling the other. */
+    private final List<Entry> matchBufferA = new ArrayList<>();
+    private final List<Entry> matchBufferB = new ArrayList<>();
+    private List<Entry> matchedVars = matchBufferA;
+    private List<Entry> linkMatches = matchBufferA;
     private String matchedVar = "";
     private String matchedVarName = "";
     private Rule currentRule;
@@ -49,6 +66,8 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
     private final Set<String> removedTags = new HashSet<>();
     private final Map<Long, List<Target>> removedTargetsById = new HashMap<>();
     private final List<Map.Entry<String, Target>> removedTargetsByTag = new ArrayList<>();
+    /** Bit per {@link Variable} ordinal with a ctl target removal: most values need no further look. */
+    private long ctlRemovedVariables;
 
     private final LinkedHashSet<Long> loggedIds = new LinkedHashSet<>();
     private String firstMessage;
@@ -68,16 +87,32 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
 
     // ---- rule bookkeeping -------------------------------------------------------------------
 
+    @SuppressWarnings("unchecked")
+    private static List<Entry>[] newViews() {
+        return new List[VARIABLES.length];
+    }
+
+    /** Sizes the caches for the evaluator's rules; called once before evaluation. */
+    @SuppressWarnings("unchecked")
+    void bind(TransformTree transforms, KeySelector[] selectors) {
+        this.transforms = transforms;
+        this.selectors = selectors;
+        this.selected = new IdentityHashMap[selectors.length];
+    }
+
     void beginRule(Rule rule) {
         currentRule = rule;
-        matchedVars = new ArrayList<>();
-        linkMatches = matchedVars;
+        matchBufferA.clear();
+        matchBufferB.clear();
+        matchedVars = matchBufferA;
+        linkMatches = matchBufferA;
     }
 
     void beginLink(Rule link) {
         captureEnabled = link.actions().capture();
         matchedVars = linkMatches;
-        linkMatches = new ArrayList<>();
+        linkMatches = matchedVars == matchBufferA ? matchBufferB : matchBufferA;
+        linkMatches.clear();
     }
 
     void recordMatch(String name, String value) {
@@ -93,7 +128,8 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
 
     boolean isRemoved(Rule rule) {
         long id = rule.id();
-        for (long[] range : removedIds) {
+        for (int i = 0, n = removedIds.size(); i < n; i++) {
+            long[] range = removedIds.get(i);
             if (id >= range[0] && id <= range[1]) {
                 return true;
             }
@@ -126,24 +162,25 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
                         removedTargetsById.computeIfAbsent(id, k -> new ArrayList<>()).add(ctl.target());
                     }
                 }
+                ctlRemovedVariables |= 1L << ctl.target().variable().ordinal();
             }
-            case RULE_REMOVE_TARGET_BY_TAG -> removedTargetsByTag.add(Map.entry(ctl.argument(), ctl.target()));
+            case RULE_REMOVE_TARGET_BY_TAG -> {
+                removedTargetsByTag.add(Map.entry(ctl.argument(), ctl.target()));
+                ctlRemovedVariables |= 1L << ctl.target().variable().ordinal();
+            }
             case REQUEST_BODY_PROCESSOR -> {
                 request.parseBody(ctl.argument().toUpperCase(Locale.ROOT));
-                args = null;
-                argNames = null;
+                java.util.Arrays.fill(views, null);
             }
             case RULE_ENGINE -> engineOff = ctl.argument().equalsIgnoreCase("off");
             case NO_OP -> { }
         }
     }
 
-    /** Whether a value of {@code variable} with {@code key} is excluded for {@code rule}. */
-    boolean excluded(Rule starter, Rule link, Variable variable, String key) {
-        for (Target t : link.exclusions()) {
-            if (t.variable() == variable && t.selects(key)) {
-                return true;
-            }
+    /** Whether a value of {@code variable} with {@code key} is excluded for {@code starter} by a ctl. */
+    boolean excludedByCtl(Rule starter, Variable variable, String key) {
+        if ((ctlRemovedVariables & (1L << variable.ordinal())) == 0) {
+            return false;
         }
         if (!removedTargetsById.isEmpty()) {
             List<Target> targets = removedTargetsById.get(starter.id());
@@ -168,8 +205,9 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
         return engineOff;
     }
 
+    /** Past the deadline, or the evaluation was cancelled (its thread interrupted): stop. */
     boolean outOfTime() {
-        return deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0;
+        return (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) || Thread.currentThread().isInterrupted();
     }
 
     // ---- outcome ----------------------------------------------------------------------------
@@ -227,23 +265,97 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
 
     // ---- transformations --------------------------------------------------------------------
 
-    List<String> stages(TransformChain chain, String value) {
-        if (chain.isEmpty()) {
-            return List.of(value);
+    /** {@code entry}'s value after the transformations of tree node {@code node}, each prefix once. */
+    String transformed(Entry entry, int node) {
+        if (node == 0) {
+            return entry.value();
         }
-        CacheKey key = new CacheKey(chain.id(), value);
-        List<String> cached = transformCache.get(key);
-        if (cached == null) {
-            cached = chain.stages(value);
-            transformCache.put(key, cached);
+        return transformed(entry.value(), node, entry.transformed(transforms.size()));
+    }
+
+    /** Same for a value that is no entry (a count, a TX value): cached by the value's identity. */
+    String transformed(String value, int node) {
+        if (node == 0) {
+            return value;
         }
-        return cached;
+        String[] results = transformed.get(value);
+        if (results == null) {
+            results = new String[transforms.size()];
+            transformed.put(value, results);
+        }
+        return transformed(value, node, results);
+    }
+
+    private String transformed(String value, int node, String[] results) {
+        String result = results[node];
+        if (result == null) {
+            int parent = transforms.parent(node);
+            String input = parent == 0 ? value : transformed(value, parent, results);
+            result = transforms.step(node).apply(input);
+            results[node] = result;
+        }
+        return result;
+    }
+
+    /** Whether interned key pattern {@code selector} finds a match in {@code key}, once per key. */
+    boolean selects(int selector, String key) {
+        KeySelector s = selectors[selector];
+        if (!s.costly()) {
+            return s.find(key);
+        }
+        IdentityHashMap<String, Boolean> cache = selected[selector];
+        if (cache == null) {
+            cache = new IdentityHashMap<>();
+            selected[selector] = cache;
+        }
+        Boolean hit = cache.get(key);
+        if (hit == null) {
+            hit = s.find(key);
+            cache.put(key, hit);
+        }
+        return hit;
     }
 
     // ---- variables --------------------------------------------------------------------------
 
-    /** Values of a variable as collection entries (scalars have one entry with an empty key). */
+    /** Whether a collection has no values at all (scalars always have one). */
+    boolean isEmpty(Variable v) {
+        RequestData r = request;
+        return switch (v) {
+            case ARGS, ARGS_NAMES -> r.argsGet.isEmpty() && r.argsPost.isEmpty();
+            case ARGS_GET, ARGS_GET_NAMES -> r.argsGet.isEmpty();
+            case ARGS_POST, ARGS_POST_NAMES -> r.argsPost.isEmpty();
+            case REQUEST_HEADERS, REQUEST_HEADERS_NAMES -> r.headers.isEmpty();
+            case REQUEST_COOKIES, REQUEST_COOKIES_NAMES -> r.cookies.isEmpty();
+            case FILES -> r.files.isEmpty();
+            case FILES_NAMES -> r.fileNames.isEmpty();
+            case MULTIPART_PART_HEADERS -> r.multipartPartHeaders.isEmpty();
+            case XML -> r.xml.isEmpty();
+            case TX -> tx.isEmpty();
+            case MATCHED_VARS, MATCHED_VARS_NAMES -> matchedVars.isEmpty();
+            default -> false;
+        };
+    }
+
+    /**
+     * Values of a variable as collection entries (scalars have one entry with an empty key). Views
+     * that cannot change during evaluation are built once; TX and the matched variables change.
+     */
     List<Entry> values(Variable v) {
+        switch (v) {
+            case TX, MATCHED_VAR, MATCHED_VAR_NAME, MATCHED_VARS, MATCHED_VARS_NAMES, UNIQUE_ID:
+                return compute(v);
+            default:
+                List<Entry> view = views[v.ordinal()];
+                if (view == null) {
+                    view = compute(v);
+                    views[v.ordinal()] = view;
+                }
+                return view;
+        }
+    }
+
+    private List<Entry> compute(Variable v) {
         RequestData r = request;
         return switch (v) {
             case ARGS -> args();
@@ -295,17 +407,11 @@ public final class Transaction implements OperatorContext, Macro.Resolver {
     }
 
     private List<Entry> args() {
-        if (args == null) {
-            args = concat(request.argsGet, request.argsPost);
-        }
-        return args;
+        return concat(request.argsGet, request.argsPost);
     }
 
     private List<Entry> argNames() {
-        if (argNames == null) {
-            argNames = names(args());
-        }
-        return argNames;
+        return names(values(Variable.ARGS));
     }
 
     private static long combinedSize(RequestData r) {

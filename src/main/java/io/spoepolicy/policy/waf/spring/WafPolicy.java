@@ -6,6 +6,7 @@ import java.util.Set;
 
 import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.DecisionContract;
+import io.spoepolicy.policy.PolicyDispatcher;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SyncSpoePolicy;
 import io.spoepolicy.policy.Verdict;
@@ -68,7 +69,8 @@ public final class WafPolicy implements SyncSpoePolicy {
 
     @Override
     public Decision decide(PolicyRequest request) {
-        WafResult result = engine.evaluate(toWafRequest(request));
+        Long deadline = request.attribute(PolicyDispatcher.DEADLINE_NANOS, Long.class);
+        WafResult result = engine.evaluate(toWafRequest(request), deadline == null ? 0 : deadline);
         Decision decision;
         if (result.action() == WafAction.DENY) {
             decision = Decision.deny(denyStatus, "waf-anomaly-score");

@@ -10,7 +10,7 @@ public final class PathNormalizer {
 
     public static String normalize(String s, boolean windows) {
         String p = windows ? s.replace('\\', '/') : s;
-        if (p.isEmpty()) {
+        if (p.isEmpty() || alreadyNormal(p)) {
             return p;
         }
         boolean absolute = p.charAt(0) == '/';
@@ -40,5 +40,14 @@ public final class PathNormalizer {
             out.append('/');
         }
         return out.toString();
+    }
+
+    /**
+     * No empty, {@code .} or {@code ..} segment apart from the leading and trailing slash: the
+     * result would be equal, so the common case allocates nothing.
+     */
+    private static boolean alreadyNormal(String p) {
+        return !p.contains("//") && !p.contains("/./") && !p.contains("/../") && !p.startsWith("./")
+                && !p.startsWith("../") && !p.endsWith("/.") && !p.endsWith("/..") && !p.equals(".") && !p.equals("..");
     }
 }

@@ -39,6 +39,12 @@ class TransformationTest {
         assertThat(t("removeCommentsChar", "/*a*/b--c#d")).isEqualTo("abcd");
         assertThat(t("normalizePath", "/a/./b/../../etc//passwd")).isEqualTo("/etc/passwd");
         assertThat(t("normalizePath", "../../x/")).isEqualTo("../../x/");
+        assertThat(t("normalizePath", "/a/b/..")).isEqualTo("/a/");
+        assertThat(t("normalizePath", "a/./")).isEqualTo("a/");
+        assertThat(t("normalizePath", "./a")).isEqualTo("a");
+        for (String normal : new String[] {"/", "/api/v1/products/12345", "a/b/", "/a.b/c..d/.e/..f", "x"}) {
+            assertThat(PathNormalizer.normalize(normal, false)).isSameAs(normal);
+        }
         assertThat(t("normalizePathWin", "C:\\a\\..\\windows\\win.ini")).isEqualTo("C:/windows/win.ini");
         assertThat(t("length", "hello")).isEqualTo("5");
         assertThat(t("lowercase", "SeLeCT")).isEqualTo("select");

@@ -1,0 +1,141 @@
+package io.spoepolicy.policy.waf.bench;
+
+import com.sun.management.ThreadMXBean;
+import io.spoepolicy.policy.PolicyRequest;
+import io.spoepolicy.policy.waf.CrsTestSupport;
+import io.spoepolicy.policy.waf.InspectionLimits;
+import io.spoepolicy.policy.waf.WafEngine;
+import io.spoepolicy.policy.waf.WafRules;
+import io.spoepolicy.policy.waf.WafRulesLoader;
+import io.spoepolicy.policy.waf.WafSettings;
+import io.spoepolicy.policy.waf.operator.Operator;
+import io.spoepolicy.policy.waf.operator.RegexOperator;
+import io.spoepolicy.policy.waf.rules.Rule;
+import io.spoepolicy.policy.waf.rules.RuleSet;
+import io.spoepolicy.policy.waf.spring.WafPolicy;
+import io.spoepolicy.protocol.SpopMessage;
+import io.spoepolicy.testkit.MessageBuilder;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Thread CPU time and allocated bytes per WAF evaluation (CRS PL1) on the typical GET of the
+ * policy benchmark ({@code WafPolicy.decide}) and on {@link WafBenchmark}'s typical POST: robust
+ * to the load of a shared machine, unlike wall-clock figures.
+ * {@code ./mvnw -q -o test -Dtest=WafCpuCheck -Dwaf.cpu=true [-Dwaf.cpu.seconds=5]}; skipped
+ * otherwise.
+ */
+@EnabledIfSystemProperty(named = "waf.cpu", matches = "true")
+class WafCpuCheck {
+
+    private static volatile int sink;
+
+    @Test
+    void run() throws Exception {
+        long seconds = Long.getLong("waf.cpu.seconds", 5);
+        WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of());
+        if (Boolean.getBoolean("waf.cpu.regexFree")) {
+            // The floor a perfect regex prefilter could reach: every @rx call answers "no match"
+            // for free, so what remains is the engine's own per-rule and per-value work.
+            rules = new WafRules(withoutRegexCost(rules.ruleSet()), rules.report());
+        }
+        WafPolicy policy = new WafPolicy(new WafEngine(rules, new WafSettings(1, 5, false,
+                new InspectionLimits(128 * 1024, 1024, Duration.ofMillis(250)), List.of(), Map.of())), 403, false);
+        SpopMessage get = typicalGet();
+        WafEngine engine = new WafEngine(rules, new WafSettings(1, 5, false,
+                new InspectionLimits(128 * 1024, 4096, Duration.ZERO), List.of(), Map.of()));
+        var post = WafBenchmark.typicalRequest();
+        String jfr = System.getProperty("waf.cpu.jfr");
+        jdk.jfr.Recording recording = null;
+        if (jfr != null) {
+            recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
+            recording.start();
+        }
+        measure("typical GET (WafPolicy.decide)", () -> policy.decide(new PolicyRequest(get, "engine")), seconds);
+        measure("typical POST 1 KB form (WafEngine)", () -> engine.evaluate(post), seconds);
+        if (recording != null) {
+            recording.stop();
+            recording.dump(java.nio.file.Path.of(jfr));
+        }
+    }
+
+    private static RuleSet withoutRegexCost(RuleSet original) {
+        Rule[] p1 = original.phase(1).rules();
+        Rule[] p2 = original.phase(2).rules();
+        Map<Integer, String> markers1 = new java.util.HashMap<>();
+        original.phase(1).markers().forEach((name, at) -> markers1.put(at, name));
+        RuleSet.Builder b = new RuleSet.Builder();
+        int j = 0;
+        for (int i = 0; i <= p1.length; i++) {
+            if (i < p1.length && p1[i] != null) {
+                b.add(cheap(p1[i]));
+                continue;
+            }
+            // A marker (or the end): phase 2's rules up to the same marker come first.
+            while (j < p2.length && p2[j] != null) {
+                b.add(cheap(p2[j++]));
+            }
+            j++;
+            if (i < p1.length) {
+                b.marker(markers1.get(i));
+            }
+        }
+        return b.build();
+    }
+
+    private static Rule cheap(Rule r) {
+        Operator op = r.operator() instanceof RegexOperator ? (input, context) -> false : r.operator();
+        return new Rule(r.id(), r.phase(), r.source(), r.targets(), r.exclusions(), r.transforms(), op, r.negated(),
+                r.actions(), r.chained() == null ? null : cheap(r.chained()));
+    }
+
+    private static SpopMessage typicalGet() {
+        MessageBuilder b = MessageBuilder.message("check-request").ip("203.0.113.7").method("GET")
+                .path("/api/v1/products/12345").query("page=2&sort=price&q=running+shoes");
+        b.header("host", "shop.example.com");
+        b.header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "Chrome/126.0.0.0 Safari/537.36");
+        b.header("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8");
+        b.header("accept-language", "en-US,en;q=0.9,de;q=0.8");
+        b.header("accept-encoding", "gzip, deflate, br");
+        b.header("referer", "https://shop.example.com/catalog/shoes?page=1");
+        b.header("cookie", "session=3f9a1c7e2b8d4a6f9e0c1b2a3d4e5f60; theme=dark");
+        b.header("x-forwarded-for", "198.51.100.23");
+        b.header("x-request-id", "6c1f0e1a-9d2b-4c3e-8f7a-1b2c3d4e5f60");
+        b.header("connection", "keep-alive");
+        return b.build();
+    }
+
+    private static void measure(String name, Supplier<Object> body, long seconds) {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        run(body, threads.getCurrentThreadCpuTime() + seconds * 1_000_000_000L, threads);
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long bytes0 = threads.getThreadAllocatedBytes(id);
+        long ops = run(body, cpu0 + seconds * 1_000_000_000L, threads);
+        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        long bytes = threads.getThreadAllocatedBytes(id) - bytes0;
+        System.out.printf(Locale.ROOT, "WAFCPU %-38s %10.1f µs/op CPU %10.0f B/op (%d ops)%n", name,
+                cpu / 1000.0 / ops, (double) bytes / ops, ops);
+    }
+
+    private static long run(Supplier<Object> body, long cpuDeadline, ThreadMXBean threads) {
+        long ops = 0;
+        int hash = 0;
+        while (threads.getCurrentThreadCpuTime() < cpuDeadline) {
+            for (int i = 0; i < 50; i++) {
+                hash += System.identityHashCode(body.get()) & 1;
+            }
+            ops += 50;
+        }
+        sink = hash;
+        return ops;
+    }
+}
