@@ -52,7 +52,7 @@ public record WafProperties(
         @DefaultValue("250ms") @NotNull Duration timeBudget,
         @DefaultValue("false") boolean exportMessage,
         @DefaultValue("false") boolean denyPartialInspection,
-        @DefaultValue @Valid List<Exclusion> exclusions,
+        @DefaultValue List<@Valid Exclusion> exclusions,
         @DefaultValue Map<String, String> txVariables) {
 
     /**
