@@ -59,6 +59,14 @@ public final class SpopTestClient implements AutoCloseable {
         return new SpopTestClient(socket);
     }
 
+    /**
+     * A client over a socket the caller connected (e.g. bound to a chosen local address first);
+     * the caller keeps setting its read timeout.
+     */
+    public static SpopTestClient over(Socket connected) throws IOException {
+        return new SpopTestClient(connected);
+    }
+
     /** A client over TLS, e.g. against {@code spoe.server.ssl.bundle}; 5 s read timeout. */
     public static SpopTestClient connect(InetSocketAddress address, SSLSocketFactory tls) throws IOException {
         return connect(address, Duration.ofSeconds(5), tls);

@@ -1,16 +1,15 @@
 package io.spoepolicy.server.warmup;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 
-import io.spoepolicy.protocol.FrameType;
 import io.spoepolicy.server.WarmupConnections;
+import io.spoepolicy.testkit.AgentFrame;
 import io.spoepolicy.testkit.HaproxyFrames;
+import io.spoepolicy.testkit.SpopTestClient;
 
 /**
  * Plays HAProxy's part on one loopback connection to the agent's own listener: HELLO, then
@@ -50,11 +49,9 @@ final class WarmupClient {
             try {
                 socket.setTcpNoDelay(true);
                 socket.connect(new InetSocketAddress(target, listener.getPort()), remainingMillis(deadlineNanos));
-                OutputStream out = socket.getOutputStream();
-                DataInputStream in = new DataInputStream(socket.getInputStream());
-                out.write(HaproxyFrames.hello(MAX_FRAME_SIZE, "pipelining", ENGINE_ID));
-                out.flush();
-                expect(in, socket, deadlineNanos, FrameType.AGENT_HELLO);
+                SpopTestClient client = SpopTestClient.over(socket);
+                client.send(HaproxyFrames.hello(MAX_FRAME_SIZE, "pipelining", ENGINE_ID));
+                expect(client, deadlineNanos, AgentFrame.Hello.class);
                 int sent = 0;
                 while (sent < requests) {
                     int batch = Math.min(window, requests - sent);
@@ -71,16 +68,14 @@ final class WarmupClient {
                         System.arraycopy(frame, 0, bytes, at, frame.length);
                         at += frame.length;
                     }
-                    out.write(bytes);
-                    out.flush();
+                    client.send(bytes);
                     sent += batch;
                     for (int i = 0; i < batch; i++) {
-                        expect(in, socket, deadlineNanos, FrameType.ACK);
+                        expect(client, deadlineNanos, AgentFrame.Ack.class);
                         progress.acknowledged++;
                     }
                 }
-                out.write(HaproxyFrames.disconnect(0, "warm-up done"));
-                out.flush();
+                client.send(HaproxyFrames.disconnect(0, "warm-up done"));
                 return progress.acknowledged;
             }
             finally {
@@ -90,28 +85,22 @@ final class WarmupClient {
     }
 
     /** Reads one frame and checks its type; an AGENT-DISCONNECT or other type is a failure. */
-    private static void expect(DataInputStream in, Socket socket, long deadlineNanos, FrameType type)
+    private static void expect(SpopTestClient client, long deadlineNanos, Class<? extends AgentFrame> type)
             throws IOException {
-        socket.setSoTimeout(remainingMillis(deadlineNanos));
-        int length = in.readInt();
-        if (length <= 0 || length > MAX_FRAME_SIZE) {
-            throw new IOException("agent sent a frame of " + length + " bytes");
-        }
-        byte[] body = new byte[length];
-        in.readFully(body);
-        int received = body[0] & 0xff;
-        if (received != type.id()) {
-            throw new IOException("expected " + type + ", agent sent frame type " + received
-                    + (received == FrameType.AGENT_DISCONNECT.id() ? " (AGENT-DISCONNECT)" : ""));
+        client.socket().setSoTimeout(remainingMillis(deadlineNanos));
+        AgentFrame frame = client.receive();
+        if (!type.isInstance(frame)) {
+            throw new IOException("expected " + type.getSimpleName() + ", agent sent " + frame);
         }
     }
 
     private static int remainingMillis(long deadlineNanos) throws SocketTimeoutException {
-        long millis = (deadlineNanos - System.nanoTime()) / 1_000_000;
-        if (millis <= 0) {
+        long nanos = deadlineNanos - System.nanoTime();
+        if (nanos <= 0) {
             throw new SocketTimeoutException("warm-up deadline passed");
         }
-        return (int) Math.min(Integer.MAX_VALUE, millis);
+        // Rounded up: a read timeout truncated to whole milliseconds would end before the deadline.
+        return (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
     }
 
     /** Counts ACKs as they arrive, so a timed-out run still reports how far it got. */
