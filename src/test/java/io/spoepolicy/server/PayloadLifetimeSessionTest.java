@@ -1,6 +1,7 @@
 package io.spoepolicy.server;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +51,13 @@ import static org.awaitility.Awaitility.await;
  */
 class PayloadLifetimeSessionTest {
 
-    private static final Duration DEADLINE = Duration.ofMillis(300);
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    /**
+     * Long enough that "two running, two waiting" (which the deadline ends, by answering the
+     * running ones and starting the waiting ones) lasts through several Awaitility polls on a
+     * loaded CI machine; at 300 ms a busy run missed that window and the test timed out.
+     */
+    private static final Duration DEADLINE = Duration.ofSeconds(3);
+    private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final SessionRegistry registry = new SessionRegistry();
     private final HoldPolicy hold = new HoldPolicy();
@@ -107,7 +113,7 @@ class PayloadLifetimeSessionTest {
 
     /** Connects, shakes hands and returns the server side of the connection. */
     private SpopSession connect() throws IOException {
-        client = SpopTestClient.connect("127.0.0.1", server.address().getPort());
+        client = SpopTestClient.connect(new InetSocketAddress("127.0.0.1", server.address().getPort()), WAIT);
         client.handshake(16380, "pipelining,fragmentation");
         await().atMost(WAIT).until(() -> registry.size() == 1);
         return registry.sessions().iterator().next();
