@@ -3,6 +3,7 @@ package io.spoepolicy.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -196,6 +197,37 @@ class PolicyThroughHaproxyTest {
             // used: the agent's handshake count races with the end of the warm-up.
             long opened = haproxy.stats().number(AGENTS, "agent1", "stot") - connectionsBefore;
             assertThat(opened).as("connections opened during %s large requests", requests).isLessThan(requests);
+        }
+    }
+
+    /** The 3.1+ counterpart of the fragmentation test: HAProxy refuses the event itself, at once. */
+    @Test
+    void oversizedMessageFailsCleanlyOnTheMultiplexer() {
+        assumeTrue(HaproxyBinary.version().hasSpopMultiplexer(),
+                "HAProxy 2.x fragments oversized messages instead (largeHeadersAreFragmentedWithoutAReconnectStorm)");
+        int frontend = FreePorts.next();
+        try (HaproxyProcess haproxy = startWarm(frontend, quickStart(frontend).spoeAgentLine("max-frame-size 1024"))) {
+            int linesBefore = haproxy.spoeLogLines().size();
+            long connectionsBefore = haproxy.stats().number(AGENTS, "agent1", "stot");
+            int requests = 5;
+
+            HttpLoadResult result = HttpLoad.to(frontend).path("/")
+                    .header(AgentProbes.BIG_HEADER, "a".repeat(4096))
+                    .requests(requests).capture(ACTION, ERROR).run();
+
+            // Fail-open with SPOE status 3 (too big), well within the processing timeout, and
+            // nothing reached the agent: no decision, no NOTIFY, no reconnect storm.
+            assertThat(result.statusCounts()).as("%s\n%s", result, haproxy.logTail(10))
+                    .isEqualTo(Map.of(200, (long) requests));
+            assertThat(result.headerCounts(ERROR)).isEqualTo(Map.of("3", (long) requests));
+            assertThat(result.headerCounts(ACTION)).isEqualTo(Map.of("<none>", (long) requests));
+            assertThat(awaitSpoeLines(haproxy, linesBefore, requests)).allSatisfy(line -> {
+                assertThat(line.status()).as(line.raw()).isEqualTo(3);
+                assertThat(line.processingMillis()).as(line.raw()).isLessThan(1000);
+            });
+            assertThat(overlap.lastBigHeaderLength()).as("no oversized message reached a policy").isEqualTo(-1);
+            assertThat(haproxy.stats().number(AGENTS, "agent1", "stot") - connectionsBefore)
+                    .as("connections opened").isLessThan(requests);
         }
     }
 
