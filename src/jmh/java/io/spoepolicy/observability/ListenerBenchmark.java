@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
 import io.spoepolicy.bench.JmhDefaults;
-import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.testsupport.BenchMessages;
 import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.Outcome;
 import io.spoepolicy.policy.PolicyRequest;
@@ -53,7 +53,7 @@ public class ListenerBenchmark extends JmhDefaults {
         spop = new SpopMetrics(registry, new SessionRegistry(), Duration.ofMillis(400), metrics.maxTagValues());
         policies = new PolicyMetrics(registry, metrics);
         decisionLog = new DecisionLog(new ObservabilityProperties.DecisionLog(true, 0.0, 256), "waf_rules");
-        notify = new InboundFrame.Notify(1, 1, List.of(Messages.typical()));
+        notify = new InboundFrame.Notify(1, 1, List.of(BenchMessages.typical()));
         request = new PolicyRequest(notify.messages().get(0), "engine");
         allowed = Outcome.decided(Decision.allow(), null);
         session = FixedSession.first();

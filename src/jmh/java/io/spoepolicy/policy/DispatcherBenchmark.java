@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import io.spoepolicy.bench.JmhDefaults;
 import io.spoepolicy.loadgen.AllowAllPolicy;
-import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.testsupport.BenchMessages;
 import io.spoepolicy.protocol.Action;
 import io.spoepolicy.protocol.SpopMessage;
 
@@ -31,7 +31,7 @@ public class DispatcherBenchmark extends JmhDefaults {
     public void setUp() {
         bench = BenchDispatcher.start(Map.of(CheckRequest.MESSAGE, List.of(new AllowAllPolicy())));
         dispatcher = bench.dispatcher();
-        messages = List.of(Messages.typical());
+        messages = List.of(BenchMessages.typical());
     }
 
     @TearDown

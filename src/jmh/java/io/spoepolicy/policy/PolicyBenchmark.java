@@ -35,7 +35,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.spoepolicy.bench.JmhDefaults;
 import io.spoepolicy.config.policies.DefaultPolicySet;
-import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.testsupport.BenchMessages;
 import io.spoepolicy.policy.access.IpAccessPolicy;
 import io.spoepolicy.policy.access.IpAccessProperties;
 import io.spoepolicy.policy.auth.ApiKeyFamily;
@@ -44,11 +44,8 @@ import io.spoepolicy.policy.ratelimit.RateLimitFamily;
 import io.spoepolicy.policy.resilience.GuardFactory;
 import io.spoepolicy.policy.settings.PolicyBinder;
 import io.spoepolicy.policy.settings.PolicyFamily;
-import io.spoepolicy.policy.waf.CrsTestSupport;
-import io.spoepolicy.policy.waf.InspectionLimits;
 import io.spoepolicy.policy.waf.WafEngine;
-import io.spoepolicy.policy.waf.WafRulesLoader;
-import io.spoepolicy.policy.waf.WafSettings;
+import io.spoepolicy.policy.waf.bench.CrsBench;
 import io.spoepolicy.policy.waf.spring.WafPolicy;
 import io.spoepolicy.protocol.Action;
 import io.spoepolicy.protocol.SpopMessage;
@@ -93,7 +90,7 @@ public class PolicyBenchmark extends JmhDefaults {
      * {@code @TearDown} for each subclass; a subclass only says what it builds.
      */
     public abstract static class PolicyState {
-        final SpopMessage message = Messages.typical();
+        final SpopMessage message = BenchMessages.typical();
         private final Deque<AutoCloseable> started = new ArrayDeque<>();
 
         @Setup
@@ -152,9 +149,7 @@ public class PolicyBenchmark extends JmhDefaults {
 
         @Override
         void create() throws IOException {
-            policy = new WafPolicy(new WafEngine(WafRulesLoader.crs(CrsTestSupport.crs(), List.of()),
-                    new WafSettings(1, 5, false, new InspectionLimits(128 * 1024, 1024, Duration.ofMillis(250)),
-                            List.of(), Map.of())), 403, false);
+            policy = new WafPolicy(new WafEngine(CrsBench.rules(), CrsBench.serviceDefaults()), 403, false);
         }
     }
 
@@ -178,7 +173,7 @@ public class PolicyBenchmark extends JmhDefaults {
         void create() {
             clients = new SpopMessage[CLIENTS];
             for (int i = 0; i < CLIENTS; i++) {
-                clients[i] = Messages.typical("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), List.of());
+                clients[i] = BenchMessages.typical("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), List.of());
             }
             hot = rateLimit(Map.of("enabled", "true", "limit", "1000000000", "period", "1s"));
             cached = rateLimit(Map.of("enabled", "true", "limit", "100", "period", "1s"));
@@ -248,9 +243,9 @@ public class PolicyBenchmark extends JmhDefaults {
             }
             properties.put("keys[2].scopes[0]", "orders:read");
             policy = build(new ApiKeyFamily(), "spoe.policies.api-key", properties);
-            valid = Messages.typical("203.0.113.7", List.<String[]>of(new String[] {"x-api-key",
+            valid = BenchMessages.typical(BenchMessages.CLIENT_IP, List.<String[]>of(new String[] {"x-api-key",
                     "key-2-7f3a9c2e4b1d8f6a0e5c3b9d7a1f2e4c"}));
-            wrong = Messages.typical("203.0.113.7", List.<String[]>of(new String[] {"x-api-key",
+            wrong = BenchMessages.typical(BenchMessages.CLIENT_IP, List.<String[]>of(new String[] {"x-api-key",
                     "key-9-7f3a9c2e4b1d8f6a0e5c3b9d7a1f2e4c"}));
             check(decide(policy, valid), "allow", "");
             check(decide(policy, wrong), "deny", "api-key-invalid");
@@ -307,7 +302,7 @@ public class PolicyBenchmark extends JmhDefaults {
         }
 
         private static SpopMessage bearer(String token) {
-            return Messages.typical("203.0.113.7", List.<String[]>of(new String[] {"authorization", "Bearer " + token}));
+            return BenchMessages.typical(BenchMessages.CLIENT_IP, List.<String[]>of(new String[] {"authorization", "Bearer " + token}));
         }
     }
 

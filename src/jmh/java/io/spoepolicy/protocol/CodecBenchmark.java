@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import io.spoepolicy.bench.JmhDefaults;
-import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.testsupport.BenchMessages;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.testkit.HaproxyFrames;
 
@@ -34,8 +34,8 @@ public class CodecBenchmark extends JmhDefaults {
 
     @Setup
     public void setUp() {
-        typical = direct(HaproxyFrames.notify(1, 1, Messages.typical()));
-        big = direct(HaproxyFrames.notify(1, 1, Messages.bigHeaders(8192)));
+        typical = direct(HaproxyFrames.notify(1, 1, BenchMessages.typical()));
+        big = direct(HaproxyFrames.notify(1, 1, BenchMessages.bigHeaders(8192)));
         decoder = new SpopFrameDecoder(1 << 20, 64, 1 << 20);
         ack = new OutboundFrame.Ack(12, 3456, List.of(
                 Action.setVar(VarScope.TRANSACTION, "action", TypedValue.of("deny")),

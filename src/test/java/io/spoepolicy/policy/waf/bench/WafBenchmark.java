@@ -1,17 +1,11 @@
 package io.spoepolicy.policy.waf.bench;
 
-import io.spoepolicy.policy.waf.CrsTestSupport;
-import io.spoepolicy.policy.waf.InspectionLimits;
 import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRequest;
 import io.spoepolicy.policy.waf.WafResult;
-import io.spoepolicy.policy.waf.WafRules;
-import io.spoepolicy.policy.waf.WafRulesLoader;
-import io.spoepolicy.policy.waf.WafSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +38,7 @@ public class WafBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of());
-        engine = new WafEngine(rules, new WafSettings(paranoiaLevel, 5, false,
-                new InspectionLimits(128 * 1024, 4096, Duration.ZERO), List.of(), Map.of()));
+        engine = CrsBench.unbudgeted(CrsBench.rules(), paranoiaLevel);
         typical = typicalRequest();
     }
 
