@@ -1,6 +1,5 @@
 package io.spoepolicy.policy.waf.bench;
 
-import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRequest;
 import io.spoepolicy.policy.waf.WafResult;
 import java.io.IOException;
@@ -9,36 +8,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 
 /**
  * Evaluation time of one typical request with OWASP CRS loaded (10 headers, 5 query arguments,
  * 1 KB urlencoded form) at paranoia levels 1 and 2. Sample-time mode, so the report has the
  * median and the tail. {@link WafAdversarialBenchmark} covers hostile 64 KB bodies.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-public class WafBenchmark {
+public class WafBenchmark extends CrsEngineBenchmark {
 
-    @Param({"1", "2"})
-    public int paranoiaLevel;
-
-    private WafEngine engine;
     private WafRequest typical;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        engine = CrsBench.unbudgeted(CrsBench.rules(), paranoiaLevel);
+    public void setUp() {
         typical = typicalRequest();
     }
 
