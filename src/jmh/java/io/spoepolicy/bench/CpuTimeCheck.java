@@ -52,16 +52,8 @@ public final class CpuTimeCheck {
         cases.put("decodeNotify8kHeaders", () -> codec(CodecBenchmark::decodeNotify8kHeaders));
         cases.put("decodeTypicalAndReadAll", () -> codec(CodecBenchmark::decodeTypicalAndReadAll));
         cases.put("encodeAck3SetVars", () -> codec(CodecBenchmark::encodeAck3SetVars));
-        cases.put("varint decodeArray (x10)", () -> {
-            VarintBenchmark varint = new VarintBenchmark();
-            varint.setUp();
-            return new Case(varint::decodeArray, varint::tearDown, null);
-        });
-        cases.put("varint encodeByteBuf (x10)", () -> {
-            VarintBenchmark varint = new VarintBenchmark();
-            varint.setUp();
-            return new Case(varint::encodeByteBuf, varint::tearDown, null);
-        });
+        cases.put("varint decodeArray (x10)", () -> varint(VarintBenchmark::decodeArray));
+        cases.put("varint encodeByteBuf (x10)", () -> varint(VarintBenchmark::encodeByteBuf));
         cases.put("dispatchAllowAll", () -> {
             DispatcherBenchmark dispatcher = new DispatcherBenchmark();
             dispatcher.setUp();
@@ -161,6 +153,12 @@ public final class CpuTimeCheck {
         CodecBenchmark codec = new CodecBenchmark();
         codec.setUp();
         return new Case(() -> body.apply(codec), codec::tearDown, null);
+    }
+
+    private static Case varint(Function<VarintBenchmark, Object> body) {
+        VarintBenchmark varint = new VarintBenchmark();
+        varint.setUp();
+        return new Case(() -> body.apply(varint), varint::tearDown, null);
     }
 
     /** A case on a policy state: JMH's set-up first, its tear-down after. */
