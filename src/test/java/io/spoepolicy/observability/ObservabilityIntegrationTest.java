@@ -18,9 +18,7 @@ import java.util.regex.Pattern;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,13 +36,7 @@ import static org.awaitility.Awaitility.await;
  * Meters, the spoe endpoint, health groups and the dashboard of a running service, driven over
  * real SPOP sockets and read back through the registry and the management port.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spoe.server.port=0", "server.port=0", "management.server.port=0",
-        "spoe.policies.deadline=200ms",
-        "spoe.observability.metrics.reactor-netty=true",
-        // The dashboard reads the per-policy buckets when they exist (and the mean otherwise).
-        "spoe.observability.metrics.policy-duration-histogram=true"})
-@Import(ObservabilityTestPolicies.class)
+@ObservabilityContext
 class ObservabilityIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);

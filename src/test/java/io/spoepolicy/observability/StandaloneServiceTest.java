@@ -30,6 +30,7 @@ import io.spoepolicy.server.SpoeServer;
 import io.spoepolicy.testkit.AgentFrame;
 import io.spoepolicy.testkit.MessageBuilder;
 import io.spoepolicy.testkit.SpopTestClient;
+import io.spoepolicy.testsupport.GlobalLoggingState;
 import io.spoepolicy.testsupport.IsolatedReactorResources;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +47,7 @@ class StandaloneServiceTest {
 
     private static final JsonMapper json = JsonMapper.builder().build();
 
+    private static GlobalLoggingState loggingBefore;
     private static ConfigurableApplicationContext context;
     private static int spopPort;
     private static int managementPort;
@@ -54,6 +56,7 @@ class StandaloneServiceTest {
 
     @BeforeAll
     static void start() {
+        loggingBefore = GlobalLoggingState.capture();
         // Boot configures logging once per JVM while any context that did so is open (the test
         // framework caches contexts): release it so this application applies its own format.
         LoggingSystem.get(StandaloneServiceTest.class.getClassLoader()).cleanUp();
@@ -71,6 +74,10 @@ class StandaloneServiceTest {
     static void stop() {
         if (context != null) {
             context.close();
+        }
+        // Otherwise the JSON console format stays on for every later test in this JVM.
+        if (loggingBefore != null) {
+            loggingBefore.restore();
         }
     }
 
