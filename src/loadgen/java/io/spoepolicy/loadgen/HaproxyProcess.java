@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.spoepolicy.testsupport.BenchMessages;
+import io.spoepolicy.testsupport.Binaries;
 import io.spoepolicy.testsupport.FreePorts;
 
 /**
@@ -92,8 +93,9 @@ final class HaproxyProcess implements AutoCloseable {
         Files.writeString(config, cfg);
         Files.writeString(workDir.resolve("spoe.conf"), spoe);
         Path log = workDir.resolve("haproxy.log");
-        Process process = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        // Same lookup as the tests: -Dspoe.haproxy.bin (e.g. via bench.jvmArgs) selects another build.
+        Process process = new ProcessBuilder(Binaries.haproxy().toString(), "-db", "-f", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         LocalProcesses.awaitListening("haproxy", process, log, Duration.ofSeconds(10), frontends.values());
         return new HaproxyProcess(process, frontends);
     }
