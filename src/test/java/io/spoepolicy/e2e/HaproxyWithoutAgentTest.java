@@ -34,7 +34,7 @@ class HaproxyWithoutAgentTest {
             assertThat(response.header("x-policy-action")).isEmpty();
             assertThat(response.header("x-policy-error")).hasValueSatisfying(
                     error -> assertThat(Integer.parseInt(error)).isPositive());
-            List<SpoeLogLine> spoe = await().atMost(Duration.ofSeconds(5))
+            List<SpoeLogLine> spoe = await().atMost(Duration.ofSeconds(20))
                     .until(haproxy::spoeLogLines, lines -> !lines.isEmpty());
             assertThat(spoe).allSatisfy(line -> {
                 assertThat(line.agent()).isEqualTo("spoe-policy-agent");

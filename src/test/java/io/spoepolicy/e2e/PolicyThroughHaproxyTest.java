@@ -40,10 +40,14 @@ import io.spoepolicy.testsupport.SpoeLogLine;
  * assert protocol correctness ({@code st=0}, decisions, connection counts), and the shared 2-core
  * build machine runs at load averages above 20 with Netty's paranoid leak detection on, where a
  * 500ms budget turns CPU starvation into {@code st=1} timeouts that say nothing about the agent.
- * Every protocol failure still shows up as a non-zero status.
+ * Every protocol failure still shows up as a non-zero status. The agent's policy deadline moves
+ * with it (4s, below the 5s as the docs ask, instead of 400ms): a starved policy chain answered
+ * by the deadline is an ACK without a decision ({@code st=0} yet no {@code x-policy-action}),
+ * which is what failed a run under load.
  */
 @RequiresHaproxy
-@SpringBootTest(properties = {"spoe.server.port=0", "spoe.server.host=127.0.0.1", "server.port=0"})
+@SpringBootTest(properties = {"spoe.server.port=0", "spoe.server.host=127.0.0.1", "server.port=0",
+        "spoe.policies.deadline=4s"})
 @Import({AgentProbes.class, PolicyThroughHaproxyTest.PortCapture.class})
 class PolicyThroughHaproxyTest {
 
