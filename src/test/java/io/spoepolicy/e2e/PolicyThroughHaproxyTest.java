@@ -228,13 +228,15 @@ class PolicyThroughHaproxyTest {
     }
 
     private static void awaitCheckPassed(HaproxyProcess haproxy) {
-        // HAProxy starts servers UP before any check ran; L7OK proves an spop-check passed.
-        await("spop-check passed").atMost(Duration.ofSeconds(10))
+        // HAProxy starts servers UP before any check ran; L7OK proves an spop-check passed. A check
+        // slower than "inter" (1s) on a loaded machine shows L7TOUT until the next one passes.
+        await("spop-check passed").atMost(Duration.ofSeconds(30))
                 .until(() -> haproxy.stats().field(AGENTS, "agent1", "check_status").equals("L7OK"));
     }
 
     private static List<SpoeLogLine> awaitSpoeLines(HaproxyProcess haproxy, int skip, int count) {
-        return await("SPOE log lines").atMost(Duration.ofSeconds(10))
+        // HAProxy writes them on its own schedule; a bound for a busy machine.
+        return await("SPOE log lines").atMost(Duration.ofSeconds(30))
                 .until(() -> haproxy.spoeLogLines(), lines -> lines.size() >= skip + count)
                 .subList(skip, skip + count);
     }
