@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import com.nimbusds.jose.jwk.JWKSet;
@@ -25,8 +24,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Mono;
 
-import io.spoepolicy.policy.Decision;
-import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.auth.JwtFamily;
 import io.spoepolicy.policy.ratelimit.RateLimitFamily;
@@ -34,6 +31,7 @@ import io.spoepolicy.protocol.SpopMessage;
 import io.spoepolicy.server.SpoeServer;
 import io.spoepolicy.testkit.MessageBuilder;
 import io.spoepolicy.testsupport.JwksServer;
+import io.spoepolicy.testsupport.MessagePolicy;
 import io.spoepolicy.testsupport.RedisProcess;
 import io.spoepolicy.testsupport.RequiresRedis;
 import io.spoepolicy.testsupport.Tokens;
@@ -118,32 +116,13 @@ class DependencyFaultsTest {
         /** Message "boom": fails on every call. */
         @Bean
         SpoePolicy throwingPolicy() {
-            return policy("boom", request -> Mono.error(new IllegalStateException("policy bug")));
+            return new MessagePolicy("boom", request -> Mono.error(new IllegalStateException("policy bug")));
         }
 
         /** Message "hang": never answers. */
         @Bean
         SpoePolicy hangingPolicy() {
-            return policy("hang", request -> Mono.never());
-        }
-
-        private static SpoePolicy policy(String name, java.util.function.Function<PolicyRequest, Mono<Decision>> body) {
-            return new SpoePolicy() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public Set<String> messages() {
-                    return Set.of(name);
-                }
-
-                @Override
-                public Mono<Decision> evaluate(PolicyRequest request) {
-                    return body.apply(request);
-                }
-            };
+            return new MessagePolicy("hang", request -> Mono.never());
         }
     }
 

@@ -19,9 +19,7 @@ import java.util.regex.Pattern;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,20 +37,11 @@ import static org.awaitility.Awaitility.await;
  * Meters, the spoe endpoint, health groups and the dashboard of a running service, driven over
  * real SPOP sockets and read back through the registry and the management port.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spoe.server.port=0", "server.port=0", "management.server.port=0",
-        "spoe.policies.deadline=" + ObservabilityIntegrationTest.DEADLINE_MILLIS + "ms",
-        "spoe.observability.metrics.reactor-netty=true",
-        // The dashboard reads the per-policy buckets when they exist (and the mean otherwise).
-        "spoe.observability.metrics.policy-duration-histogram=true"})
-@Import(ObservabilityTestPolicies.class)
+@ObservabilityContext
 class ObservabilityIntegrationTest {
 
-    /**
-     * Every policy but "sleepy" must answer within it, and their ACKs must not count as late: at
-     * 200 ms a cold first request on a loaded machine did neither. "sleepy" sleeps past it.
-     */
-    static final long DEADLINE_MILLIS = 2000;
+    private static final long DEADLINE_MILLIS = ObservabilityContext.DEADLINE_MILLIS;
+    /** What "sleepy" sleeps to get a timeout ACK and a late one. */
     private static final long PAST_THE_DEADLINE_MILLIS = 2 * DEADLINE_MILLIS;
 
     private static final Duration WAIT = Duration.ofSeconds(10);

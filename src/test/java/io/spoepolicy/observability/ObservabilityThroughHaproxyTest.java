@@ -11,9 +11,7 @@ import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,15 +31,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Traffic through a real HAProxy with the quick-start configuration: the meters count exactly the
  * requests sent, nothing counts as an error, and the spoe endpoint shows HAProxy's sessions.
- * Same context configuration as {@link ObservabilityIntegrationTest}, so the cached context is
- * reused; every assertion compares against values read before the traffic.
+ * Same context as {@link ObservabilityIntegrationTest} ({@link ObservabilityContext}), so the cached
+ * context is reused; every assertion compares against values read before the traffic.
  */
 @RequiresHaproxy
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spoe.server.port=0", "server.port=0", "management.server.port=0",
-        "spoe.policies.deadline=" + ObservabilityIntegrationTest.DEADLINE_MILLIS + "ms",
-        "spoe.observability.metrics.reactor-netty=true"})
-@Import(ObservabilityTestPolicies.class)
+@ObservabilityContext
 class ObservabilityThroughHaproxyTest {
 
     private static final JsonMapper json = JsonMapper.builder().build();

@@ -31,6 +31,7 @@ import io.spoepolicy.server.SpoeServer;
 import io.spoepolicy.testkit.AgentFrame;
 import io.spoepolicy.testkit.MessageBuilder;
 import io.spoepolicy.testkit.SpopTestClient;
+import io.spoepolicy.testsupport.GlobalLoggingState;
 import io.spoepolicy.testsupport.IsolatedReactorResources;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +54,7 @@ class StandaloneServiceTest {
      */
     private static final int DRAIN_WINDOW_SECONDS = 6;
 
+    private static GlobalLoggingState loggingBefore;
     private static ConfigurableApplicationContext context;
     private static int spopPort;
     private static int managementPort;
@@ -61,6 +63,7 @@ class StandaloneServiceTest {
 
     @BeforeAll
     static void start() {
+        loggingBefore = GlobalLoggingState.capture();
         // Boot configures logging once per JVM while any context that did so is open (the test
         // framework caches contexts): release it so this application applies its own format.
         LoggingSystem.get(StandaloneServiceTest.class.getClassLoader()).cleanUp();
@@ -78,6 +81,10 @@ class StandaloneServiceTest {
     static void stop() {
         if (context != null) {
             context.close();
+        }
+        // Otherwise the JSON console format stays on for every later test in this JVM.
+        if (loggingBefore != null) {
+            loggingBefore.restore();
         }
     }
 
