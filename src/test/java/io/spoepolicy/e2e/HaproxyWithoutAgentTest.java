@@ -36,7 +36,7 @@ class HaproxyWithoutAgentTest {
             // connection and reports the SPOP I/O error (256 + 1), also once the server is DOWN.
             String expected = haproxy.version().hasSpopMultiplexer() ? "257" : "2";
             assertThat(response.header("x-policy-error")).as(haproxy.logTail(20)).contains(expected);
-            List<SpoeLogLine> spoe = await().atMost(Duration.ofSeconds(5))
+            List<SpoeLogLine> spoe = await().atMost(Duration.ofSeconds(20))
                     .until(haproxy::spoeLogLines, lines -> !lines.isEmpty());
             assertThat(spoe).allSatisfy(line -> {
                 assertThat(line.agent()).isEqualTo("spoe-policy-agent");

@@ -183,12 +183,16 @@ class JwtPolicyTest {
     @Test
     void unreachableProviderKeepsCachedKeysAndAnswers503ForUnknownOnes() {
         idp = JwksServer.start(new JWKSet(fixture.key1()));
+        // Open for 2 s: the 40 rounds below must find it open most of the time however slowly a
+        // loaded machine runs them (with 300 ms, slow rounds let a trial call through each time).
         CircuitBreakerConfig breaker = CircuitBreakerConfig.from(JwtFamily.BREAKER_DEFAULTS)
-                .waitDurationInOpenState(Duration.ofMillis(300)).build();
+                .waitDurationInOpenState(Duration.ofSeconds(2)).build();
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(Map.of(JwtFamily.GUARD, breaker));
         GuardFactory guards = new GuardFactory(registry, null);
         SpoePolicy jwt = policy(Map.of("jwks.min-refresh-interval", "0s"), guards);
-        PolicyTester tester = PolicyTester.of(jwt);
+        // The 503 comes from the 250 ms max-wait at the latest: a 5 s deadline keeps a starved
+        // scheduler from turning it into agent_error=timeout (400 ms left 150 ms).
+        PolicyTester tester = PolicyTester.of(Duration.ofSeconds(5), List.of(jwt));
         awaitKeys(tester);
         String cached = Tokens.sign(fixture.key1(), Tokens.claims("alice", ISSUER, AUDIENCE).build());
         String unknown = Tokens.sign(fixture.key2(), Tokens.claims("alice", ISSUER, AUDIENCE).build());
@@ -216,23 +220,28 @@ class JwtPolicyTest {
         // Recovery: once the provider answers again and the breaker lets a call through.
         idp.keys(new JWKSet(List.of(fixture.key1(), fixture.key2())));
         idp.mode(JwksServer.Mode.OK);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> "allow".equals(tester.send(bearer(unknown, "/")).text("action")));
     }
 
     @Test
     void slowProviderIsCutByTheTimeLimiterWithinTheChainDeadline() {
         idp = JwksServer.start(new JWKSet(fixture.key1()));
-        idp.slowDelay(Duration.ofSeconds(2));
+        // The provider answers after 4 s; the 150 ms max-wait answers long before the 1.5 s
+        // deadline, which a loaded machine cannot reach by accident (it could reach 400 ms), while
+        // a policy waiting for the fetch would reach it.
+        Duration deadline = Duration.ofMillis(1500);
+        idp.slowDelay(Duration.ofSeconds(4));
         idp.mode(JwksServer.Mode.SLOW);
-        PolicyTester tester = PolicyTester.of(policy(Map.of("jwks.max-wait", "150ms", "jwks.min-refresh-interval", "0s")));
+        PolicyTester tester = PolicyTester.of(deadline,
+                List.of(policy(Map.of("jwks.max-wait", "150ms", "jwks.min-refresh-interval", "0s"))));
         String token = Tokens.sign(fixture.key1(), Tokens.claims("alice", ISSUER, AUDIENCE).build());
         long start = System.nanoTime();
         AgentFrame.Ack ack = tester.send(bearer(token, "/"));
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(ack.text("reason")).isEqualTo("jwks-unavailable");
         assertThat(ack.text("agent_error")).isNull();
-        assertThat(millis).isLessThan(400);
+        assertThat(millis).isLessThan(deadline.toMillis());
     }
 
     @Test
