@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -26,6 +27,7 @@ import io.spoepolicy.protocol.VarScope;
 import io.spoepolicy.server.DrainSignal;
 import io.spoepolicy.server.InflightLimiter;
 import io.spoepolicy.server.NotifyHandler;
+import io.spoepolicy.server.ReadinessAfterRestart;
 import io.spoepolicy.server.ServerSettings;
 import io.spoepolicy.server.SessionFactory;
 import io.spoepolicy.server.SessionObserver;
@@ -140,6 +142,13 @@ public class SpoeConfiguration {
         return new SpopWarmup(server, warmupConnections,
                 new SpopWarmup.Settings(warmup.enabled(), warmup.requests(), warmup.maxDuration()),
                 tls.getIfAvailable() == null ? null : "the SPOP listener uses TLS (spoe.server.ssl.bundle)");
+    }
+
+    /** Readiness back after a context stop and start (the drain turned it off). */
+    @Bean
+    ReadinessAfterRestart readinessAfterRestart(ApplicationAvailability availability,
+            ApplicationEventPublisher publisher) {
+        return new ReadinessAfterRestart(availability, publisher);
     }
 
     @Bean

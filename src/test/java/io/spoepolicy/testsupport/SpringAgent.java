@@ -106,6 +106,11 @@ public final class SpringAgent implements AutoCloseable {
         return context != null;
     }
 
+    /** The running application context, for tests that drive its lifecycle directly. */
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
     public SpoeServer server() {
         return context.getBean(SpoeServer.class);
     }
