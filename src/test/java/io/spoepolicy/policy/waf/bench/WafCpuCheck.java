@@ -10,6 +10,7 @@ import io.spoepolicy.policy.waf.WafRulesLoader;
 import io.spoepolicy.policy.waf.WafSettings;
 import io.spoepolicy.policy.waf.operator.Operator;
 import io.spoepolicy.policy.waf.operator.RegexOperator;
+import io.spoepolicy.policy.waf.operator.RegexOptions;
 import io.spoepolicy.policy.waf.rules.Rule;
 import io.spoepolicy.policy.waf.rules.RuleSet;
 import io.spoepolicy.policy.waf.spring.WafPolicy;
@@ -39,7 +40,11 @@ class WafCpuCheck {
     @Test
     void run() throws Exception {
         long seconds = Long.getLong("waf.cpu.seconds", 5);
-        WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of());
+        // -Dwaf.cpu.dfa=false loads without the @rx DFAs, for before/after comparisons.
+        RegexOptions regex = Boolean.parseBoolean(System.getProperty("waf.cpu.dfa", "true"))
+                ? RegexOptions.DEFAULT : RegexOptions.NO_DFA;
+        WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of(), regex);
+        System.out.println("WAF rules: " + rules.report().summary());
         if (Boolean.getBoolean("waf.cpu.regexFree")) {
             // The floor a perfect regex prefilter could reach: every @rx call answers "no match"
             // for free, so what remains is the engine's own per-rule and per-value work.

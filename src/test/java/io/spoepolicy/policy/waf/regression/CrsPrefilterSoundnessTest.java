@@ -157,7 +157,7 @@ class CrsPrefilterSoundnessTest {
     }
 
     /** Strings built from the pattern's shape and from its literals, with near misses. */
-    private static List<String> generated(String pattern, Set<String> literals, Random random) {
+    static List<String> generated(String pattern, Set<String> literals, Random random) {
         List<String> out = new ArrayList<>();
         RegexSampler.Generator sampler = RegexSampler.of(pattern);
         if (sampler != null) {
@@ -173,6 +173,9 @@ class CrsPrefilterSoundnessTest {
                 pieces.add(token);
             }
         }
+        if (pieces.isEmpty()) {
+            return out;
+        }
         String[] glue = {"", " ", "'", "\"", "(", ")", "\t", "/", "=", "\\", "%20", "\n", ";", "-", "<", ">"};
         for (int i = 0; i < GENERATED; i++) {
             StringBuilder b = new StringBuilder();
@@ -186,7 +189,7 @@ class CrsPrefilterSoundnessTest {
         return out;
     }
 
-    private static String mutate(String s, Random random) {
+    static String mutate(String s, Random random) {
         StringBuilder b = new StringBuilder(s);
         switch (random.nextInt(6)) {
             case 0 -> {
@@ -218,13 +221,13 @@ class CrsPrefilterSoundnessTest {
         return b.toString();
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
         return t.replace("\n", "\\n").replace("\r", "\\r");
     }
 
     /** Wraps every operator of every rule (chains included) in place, before the engine is built. */
-    private static void instrument(WafRules rules, UnaryOperator<Operator> wrap) {
+    static void instrument(WafRules rules, UnaryOperator<Operator> wrap) {
         for (int phase = 1; phase <= 5; phase++) {
             Rule[] program = rules.ruleSet().phase(phase).rules();
             for (int i = 0; i < program.length; i++) {

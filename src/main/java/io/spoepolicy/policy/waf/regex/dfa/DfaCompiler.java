@@ -3,7 +3,6 @@ package io.spoepolicy.policy.waf.regex.dfa;
 import io.spoepolicy.policy.waf.regex.Re2Assertion;
 import io.spoepolicy.policy.waf.regex.Re2Reader;
 import io.spoepolicy.policy.waf.regex.UnsupportedRegexException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -37,7 +36,11 @@ public final class DfaCompiler {
     private final int[] boundaries;
     private final boolean trackNewline;
     private final boolean trackWord;
+    private final int[][] classesOf;
     private final int[] stamp;
+    private final int[] stack;
+    private final int[] closed;
+    private int closedCount;
     private int generation;
 
     /** The outcome: a DFA, or why there is none. */
@@ -48,20 +51,39 @@ public final class DfaCompiler {
         this.boundaries = alphabet(nfa);
         this.trackNewline = nfa.uses(Re2Assertion.BEGIN_LINE);
         this.trackWord = nfa.uses(Re2Assertion.WORD_BOUNDARY) || nfa.uses(Re2Assertion.NOT_WORD_BOUNDARY);
+        this.classesOf = classesOfStates();
         this.stamp = new int[nfa.size()];
+        this.stack = new int[nfa.size()];
+        this.closed = new int[nfa.size()];
     }
 
     /**
      * The DFA of {@code pattern} (RE2 syntax, already accepted by RE2J) compiled with
      * {@code flags} ({@link Re2Reader} bits), or the reason there is none: syntax not modelled,
-     * or more than {@code maxStates} DFA states.
+     * more than {@code maxStates} DFA states while building (bounds the work), or tables above
+     * {@code maxTableBytes} once minimized (bounds the memory).
      */
-    public static Result compile(String pattern, int flags, int maxStates) {
+    public static Result compile(String pattern, int flags, int maxStates, long maxTableBytes) {
         try {
             RxTree.Builder builder = new RxTree.Builder();
             RxTree tree = Re2Reader.read(pattern, builder, flags);
             Nfa nfa = Nfa.compile(tree, MAX_NFA_STATES);
-            return new Result(new DfaCompiler(nfa).build(Math.min(maxStates, RegexDfa.MAX_STATES), builder.exact()), null);
+            RegexDfa dfa;
+            try {
+                dfa = new DfaCompiler(nfa).build(Math.min(maxStates, TableDfa.MAX_STATES), builder.exact());
+            } catch (UnsupportedRegexException tooLarge) {
+                dfa = null;
+            }
+            if (dfa == null || dfa.tableBytes() > maxTableBytes) {
+                // Too large to build whole: build it as inputs need, within the same memory.
+                DfaCompiler lazy = new DfaCompiler(nfa);
+                int lazyStates = (int) Math.min(TableDfa.MAX_STATES, maxTableBytes / (4L * lazy.classes() + 200));
+                if (lazyStates < 16) {
+                    return new Result(null, "DFA tables above " + maxTableBytes + " bytes");
+                }
+                dfa = new LazyDfa(lazy, lazyStates, builder.exact());
+            }
+            return new Result(dfa, null);
         } catch (UnsupportedRegexException e) {
             return new Result(null, e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
@@ -70,7 +92,7 @@ public final class DfaCompiler {
         }
     }
 
-    private record Key(int[] nfaStates, int context) {
+    record Key(int[] nfaStates, int context) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && k.context == context && Arrays.equals(k.nfaStates, nfaStates);
@@ -82,38 +104,34 @@ public final class DfaCompiler {
         }
     }
 
-    private RegexDfa build(int maxStates, boolean exact) throws UnsupportedRegexException {
+    private TableDfa build(int maxStates, boolean exact) throws UnsupportedRegexException {
         int classes = boundaries.length;
         Map<Key, Integer> ids = new HashMap<>();
         List<Key> keys = new ArrayList<>();
-        ArrayDeque<Integer> work = new ArrayDeque<>();
-        Key initial = new Key(new int[] {nfa.start}, CTX_START);
+        Key initial = initialKey();
         ids.put(initial, 0);
         keys.add(initial);
-        work.add(0);
         List<int[]> rows = new ArrayList<>();
         List<Boolean> accept = new ArrayList<>();
-        while (!work.isEmpty()) {
-            int id = work.poll();
+        for (int id = 0; id < keys.size(); id++) {
             Key key = keys.get(id);
             int[] row = new int[classes];
+            // The assertions before the next character depend on it only through "newline?" and
+            // "word character?": one closure per combination met, shared by its classes.
+            Map<Integer, int[][]> byFlags = new HashMap<>();
             for (int cls = 0; cls < classes; cls++) {
                 int c = boundaries[cls];
                 int at = atFlags(key.context, c);
-                List<Integer> closed = new ArrayList<>();
-                if (closure(key.nfaStates, at, closed)) {
+                int[][] successors = byFlags.get(at);
+                if (successors == null) {
+                    successors = successors(key.nfaStates, at);
+                    byFlags.put(at, successors);
+                }
+                if (successors == MATCHED) {
                     row[cls] = -1;
                     continue;
                 }
-                TreeSet<Integer> next = new TreeSet<>();
-                next.add(nfa.start);
-                for (int q : closed) {
-                    if (nfa.sets[q].contains(c)) {
-                        next.add(nfa.out[q]);
-                    }
-                }
-                int context = (c == '\n' && trackNewline ? CTX_PREV_NL : 0) | (isWord(c) && trackWord ? CTX_PREV_WORD : 0);
-                Key k = new Key(next.stream().mapToInt(Integer::intValue).toArray(), context);
+                Key k = target(successors[cls], boundaries[cls]);
                 Integer target = ids.get(k);
                 if (target == null) {
                     if (keys.size() >= maxStates) {
@@ -122,63 +140,113 @@ public final class DfaCompiler {
                     target = keys.size();
                     ids.put(k, target);
                     keys.add(k);
-                    work.add(target);
                 }
                 row[cls] = target;
             }
-            while (rows.size() <= id) {
-                rows.add(null);
-                accept.add(false);
-            }
-            rows.set(id, row);
-            accept.set(id, closure(key.nfaStates, endFlags(key.context), new ArrayList<>()));
+            rows.add(row);
+            accept.add(closure(key.nfaStates, endFlags(key.context)));
         }
-        return table(rows, accept, exact);
+        return DfaTables.of(rows, accept, boundaries, exact);
     }
 
-    /** Tables, with every state that can no longer reach a match turned into {@code DEAD}. */
-    private RegexDfa table(List<int[]> rows, List<Boolean> accept, boolean exact) {
-        int n = rows.size();
-        int classes = boundaries.length;
-        List<List<Integer>> predecessors = new ArrayList<>();
+    /**
+     * The state after a character {@code c} whose NFA successors are {@code successors}: those
+     * plus the NFA start (the unanchored search restarts everywhere), with the context {@code c}
+     * leaves.
+     */
+    private Key target(int[] successors, int c) {
+        int[] next = new int[successors.length + 1];
+        int n = 0;
+        next[n++] = nfa.start;
+        for (int t : successors) {
+            next[n++] = t;
+        }
+        Arrays.sort(next);
+        int k = 0;
         for (int i = 0; i < n; i++) {
-            predecessors.add(new ArrayList<>());
+            if (k == 0 || next[k - 1] != next[i]) {
+                next[k++] = next[i];
+            }
         }
-        boolean[] live = new boolean[n];
-        ArrayDeque<Integer> work = new ArrayDeque<>();
-        for (int s = 0; s < n; s++) {
-            for (int t : rows.get(s)) {
-                if (t >= 0) {
-                    predecessors.get(t).add(s);
-                } else if (!live[s]) {
-                    live[s] = true;
-                    work.add(s);
+        int context = (c == '\n' && trackNewline ? CTX_PREV_NL : 0) | (isWord(c) && trackWord ? CTX_PREV_WORD : 0);
+        return new Key(k == n ? next : Arrays.copyOf(next, k), context);
+    }
+
+    /** For {@link LazyDfa}: the initial state. */
+    Key initialKey() {
+        return new Key(new int[] {nfa.start}, CTX_START);
+    }
+
+    /** For {@link LazyDfa}: the state after a character of class {@code cls}, {@code null} for "match found". */
+    Key step(Key key, int cls) {
+        int c = boundaries[cls];
+        int[][] successors = successors(key.nfaStates, atFlags(key.context, c));
+        return successors == MATCHED ? null : target(successors[cls], c);
+    }
+
+    /** For {@link LazyDfa}: whether a match ends at the end of the input in state {@code key}. */
+    boolean acceptsAtEnd(Key key) {
+        return closure(key.nfaStates, endFlags(key.context));
+    }
+
+    int classes() {
+        return boundaries.length;
+    }
+
+    int[] boundaries() {
+        return boundaries;
+    }
+
+    private static final int[][] MATCHED = new int[0][];
+    private static final int[] NONE = new int[0];
+
+    /**
+     * From {@code states} under the assertions {@code at}: {@link #MATCHED} when the match state
+     * is reached, else per class the NFA states a character of that class leads to.
+     */
+    private int[][] successors(int[] states, int at) {
+        if (closure(states, at)) {
+            return MATCHED;
+        }
+        int classes = boundaries.length;
+        int[] counts = new int[classes];
+        for (int i = 0; i < closedCount; i++) {
+            for (int cls : classesOf[closed[i]]) {
+                counts[cls]++;
+            }
+        }
+        int[][] out = new int[classes][];
+        for (int cls = 0; cls < classes; cls++) {
+            out[cls] = counts[cls] == 0 ? NONE : new int[counts[cls]];
+            counts[cls] = 0;
+        }
+        for (int i = 0; i < closedCount; i++) {
+            int q = closed[i];
+            for (int cls : classesOf[q]) {
+                out[cls][counts[cls]++] = nfa.out[q];
+            }
+        }
+        return out;
+    }
+
+    /** For each character state, the classes its set covers. */
+    private int[][] classesOfStates() {
+        int[][] out = new int[nfa.size()][];
+        for (int q = 0; q < nfa.size(); q++) {
+            if (nfa.kind[q] != Nfa.CHARS) {
+                continue;
+            }
+            List<Integer> cls = new ArrayList<>();
+            int[] r = nfa.sets[q].ranges();
+            for (int i = 0; i < r.length; i += 2) {
+                // Every range starts on a class boundary: the alphabet is made of them.
+                for (int k = Arrays.binarySearch(boundaries, r[i]); k < boundaries.length && boundaries[k] <= r[i + 1]; k++) {
+                    cls.add(k);
                 }
             }
-            if (accept.get(s) && !live[s]) {
-                live[s] = true;
-                work.add(s);
-            }
+            out[q] = cls.stream().mapToInt(Integer::intValue).toArray();
         }
-        while (!work.isEmpty()) {
-            for (int p : predecessors.get(work.poll())) {
-                if (!live[p]) {
-                    live[p] = true;
-                    work.add(p);
-                }
-            }
-        }
-        char[] table = new char[n * classes];
-        boolean[] acceptAtEnd = new boolean[n];
-        for (int s = 0; s < n; s++) {
-            int[] row = rows.get(s);
-            for (int cls = 0; cls < classes; cls++) {
-                int t = row[cls];
-                table[s * classes + cls] = t < 0 ? RegexDfa.MATCH : live[t] ? (char) t : RegexDfa.DEAD;
-            }
-            acceptAtEnd[s] = accept.get(s);
-        }
-        return new RegexDfa(table, classes, boundaries, acceptAtEnd, exact);
+        return out;
     }
 
     /** What holds at the position before {@code c}, given what was before it. */
@@ -216,34 +284,40 @@ public final class DfaCompiler {
     }
 
     /**
-     * Follows splits and the assertions {@code at} satisfies from {@code states}; adds the
-     * character states reached to {@code out}; returns whether the match state was reached.
+     * Follows splits and the assertions {@code at} satisfies from {@code states}; leaves the
+     * character states reached in {@code closed[0..closedCount)}; returns whether the match state
+     * was reached.
      */
-    private boolean closure(int[] states, int at, List<Integer> out) {
+    private boolean closure(int[] states, int at) {
         generation++;
-        ArrayDeque<Integer> stack = new ArrayDeque<>();
+        int top = 0;
         for (int i = states.length - 1; i >= 0; i--) {
-            stack.push(states[i]);
-        }
-        boolean match = false;
-        while (!stack.isEmpty()) {
-            int q = stack.pop();
-            if (stamp[q] == generation) {
-                continue;
+            if (stamp[states[i]] != generation) {
+                stamp[states[i]] = generation;
+                stack[top++] = states[i];
             }
-            stamp[q] = generation;
+        }
+        closedCount = 0;
+        boolean match = false;
+        while (top > 0) {
+            int q = stack[--top];
             switch (nfa.kind[q]) {
                 case Nfa.MATCH -> match = true;
-                case Nfa.CHARS -> out.add(q);
+                case Nfa.CHARS -> closed[closedCount++] = q;
                 case Nfa.SPLIT -> {
                     int[] s = nfa.split[q];
                     for (int i = s.length - 1; i >= 0; i--) {
-                        stack.push(s[i]);
+                        if (stamp[s[i]] != generation) {
+                            stamp[s[i]] = generation;
+                            stack[top++] = s[i];
+                        }
                     }
                 }
                 default -> {
-                    if (holds(nfa.assertions[q], at)) {
-                        stack.push(nfa.out[q]);
+                    int o = nfa.out[q];
+                    if (holds(nfa.assertions[q], at) && stamp[o] != generation) {
+                        stamp[o] = generation;
+                        stack[top++] = o;
                     }
                 }
             }

@@ -37,26 +37,58 @@ class RegexDfaTest {
     })
     void matchesLikeRe2j(String regex) {
         Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
-        DfaCompiler.Result r = DfaCompiler.compile(regex, Re2Reader.DOT_NL, 10_000);
-        assertThat(r.dfa()).as("DFA for %s: %s", regex, r.reason()).isNotNull();
-        for (String input : inputs()) {
-            boolean expected = pattern.matcher(input).find();
-            boolean actual = r.dfa().find(input);
-            if (r.dfa().exact()) {
-                assertThat(actual).as("%s on %s", regex, escape(input)).isEqualTo(expected);
-            } else if (expected) {
-                assertThat(actual).as("%s on %s (upper bound)", regex, escape(input)).isTrue();
+        DfaCompiler.Result table = DfaCompiler.compile(regex, Re2Reader.DOT_NL, 10_000, Long.MAX_VALUE);
+        // One state allowed while building whole: the lazy DFA instead.
+        DfaCompiler.Result lazy = DfaCompiler.compile(regex, Re2Reader.DOT_NL, 1, 1 << 24);
+        assertThat(table.dfa()).as("DFA for %s: %s", regex, table.reason()).isNotNull();
+        assertThat(table.dfa().lazy()).isFalse();
+        // (Patterns decided before the first character fit in one state and stay tables.)
+        assertThat(lazy.dfa().lazy() || lazy.dfa().states() == 1).as(regex).isTrue();
+        for (RegexDfa dfa : List.of(table.dfa(), lazy.dfa())) {
+            for (String input : inputs()) {
+                boolean expected = pattern.matcher(input).find();
+                int answer = dfa.search(input);
+                assertThat(answer).as("%s on %s", regex, escape(input)).isNotEqualTo(RegexDfa.UNKNOWN);
+                if (dfa.exact()) {
+                    assertThat(answer == RegexDfa.YES).as("%s %s on %s", dfa, regex, escape(input)).isEqualTo(expected);
+                } else if (expected) {
+                    assertThat(answer).as("%s %s on %s (upper bound)", dfa, regex, escape(input)).isEqualTo(RegexDfa.YES);
+                }
             }
         }
     }
 
     @Test
+    void lazyDfaAnswersUnknownOnceFullAndStaysRight() {
+        String regex = "(?i)(?:a|b)*a(?:a|b){6}x";
+        Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
+        RegexDfa dfa = DfaCompiler.compile(regex, Re2Reader.DOT_NL, 1, 16 * (4L * 20 + 200)).dfa();
+        assertThat(dfa.lazy()).isTrue();
+        Random random = new Random(3);
+        int unknown = 0;
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = random.nextInt(14); k > 0; k--) {
+                b.append("abAx".charAt(random.nextInt(4)));
+            }
+            int answer = dfa.search(b);
+            if (answer == RegexDfa.UNKNOWN) {
+                unknown++;
+            } else {
+                assertThat(answer == RegexDfa.YES).as(b.toString()).isEqualTo(pattern.matcher(b).find());
+            }
+        }
+        assertThat(dfa.states()).isLessThanOrEqualTo(16);
+        assertThat(unknown).isPositive();
+    }
+
+    @Test
     void asciiOnlyPatternsAreExact() {
         for (String regex : List.of("(?i)select\\b", "[^a-z]", "(?i)[^k]", "(?i)\\W", "^\\s*$", "(?m)^x$")) {
-            assertThat(DfaCompiler.compile(regex, Re2Reader.DOT_NL, 10_000).dfa().exact()).as(regex).isTrue();
+            assertThat(DfaCompiler.compile(regex, Re2Reader.DOT_NL, 10_000, Long.MAX_VALUE).dfa().exact()).as(regex).isTrue();
         }
         for (String regex : List.of("\\pL", "(?i)é", "(?i)[^é]")) {
-            assertThat(DfaCompiler.compile(regex, Re2Reader.DOT_NL, 10_000).dfa().exact()).as(regex).isFalse();
+            assertThat(DfaCompiler.compile(regex, Re2Reader.DOT_NL, 10_000, Long.MAX_VALUE).dfa().exact()).as(regex).isFalse();
         }
     }
 
@@ -77,8 +109,15 @@ class RegexDfaTest {
 
     @Test
     void refusesWhatItCannotModel() {
-        assertThat(DfaCompiler.compile("(?:a|b|c){1000}(?:a|b|c){1000}x", Re2Reader.DOT_NL, 1000).dfa()).isNull();
-        assertThat(DfaCompiler.compile("(?:a|b)*a(?:a|b){14}", Re2Reader.DOT_NL, 1000).reason()).contains("DFA above");
+        assertThat(DfaCompiler.compile("(?:abcdefghij){1000}".repeat(6), Re2Reader.DOT_NL, 1000,
+                Long.MAX_VALUE).reason()).contains("NFA above");
+        assertThat(DfaCompiler.compile("a\\C", Re2Reader.DOT_NL, 1000, Long.MAX_VALUE).dfa()).isNull();
+        // Too many states to build whole: built lazily, within the byte budget.
+        RegexDfa lazy = DfaCompiler.compile("(?:a|b)*a(?:a|b){14}", Re2Reader.DOT_NL, 1000, 1 << 20).dfa();
+        assertThat(lazy.lazy()).isTrue();
+        assertThat(lazy.tableBytes()).isLessThanOrEqualTo(1 << 20);
+        assertThat(DfaCompiler.compile("(?:a|b)*a(?:a|b){14}", Re2Reader.DOT_NL, 1000, 100).reason())
+                .contains("tables above");
     }
 
     @Test
@@ -106,11 +145,11 @@ class RegexDfaTest {
             } catch (RuntimeException e) {
                 continue;
             }
-            DfaCompiler.Result r = DfaCompiler.compile(regex.toString(), Re2Reader.DOT_NL, 10_000);
+            DfaCompiler.Result r = DfaCompiler.compile(regex.toString(), Re2Reader.DOT_NL, 10_000, Long.MAX_VALUE);
             assertThat(r.dfa()).as("%s: %s", regex, r.reason()).isNotNull();
             for (String input : inputs()) {
                 checked++;
-                assertThat(r.dfa().find(input)).as("%s on %s", regex, escape(input))
+                assertThat(r.dfa().search(input) == RegexDfa.YES).as("%s on %s", regex, escape(input))
                         .isEqualTo(pattern.matcher(input).find());
             }
         }

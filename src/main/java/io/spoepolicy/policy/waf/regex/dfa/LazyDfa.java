@@ -1,0 +1,131 @@
+package io.spoepolicy.policy.waf.regex.dfa;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A {@link RegexDfa} for patterns whose full DFA is too large to build (CRS's command and XSS
+ * evasion patterns): states are built as inputs reach them, as RE2's DFA does, and kept. Benign
+ * traffic visits few of them. Once {@code maxStates} exist a scan that needs a new one answers
+ * {@link #UNKNOWN} (the caller runs RE2J): memory stays bounded and an input crafted to explore
+ * states costs what RE2J costs, no more.
+ *
+ * <p>Thread-safe: new states are built under a lock; scans read transitions without one. A state's
+ * fields are final, so a scan that sees a reference written by another thread sees the state
+ * complete; a transition not yet visible reads as {@code null} and takes the lock.
+ */
+final class LazyDfa implements RegexDfa {
+
+    private static final State MATCH_STATE = new State(null, false, 0);
+
+    private final DfaCompiler compiler;
+    private final Alphabet alphabet;
+    private final int maxStates;
+    private final boolean exact;
+    private final State initial;
+    /** Guarded by {@code this}. */
+    private final Map<DfaCompiler.Key, State> states = new HashMap<>();
+
+    private static final class State {
+        final DfaCompiler.Key key;
+        final boolean acceptAtEnd;
+        final State[] next;
+
+        State(DfaCompiler.Key key, boolean acceptAtEnd, int classes) {
+            this.key = key;
+            this.acceptAtEnd = acceptAtEnd;
+            this.next = new State[classes];
+        }
+    }
+
+    LazyDfa(DfaCompiler compiler, int maxStates, boolean exact) {
+        this.compiler = compiler;
+        this.alphabet = new Alphabet(compiler.boundaries());
+        this.maxStates = maxStates;
+        this.exact = exact;
+        synchronized (this) {
+            this.initial = intern(compiler.initialKey());
+        }
+    }
+
+    @Override
+    public int search(CharSequence input) {
+        State state = initial;
+        int n = input.length();
+        int i = 0;
+        while (i < n) {
+            char ch = input.charAt(i++);
+            int c = ch;
+            if (Character.isHighSurrogate(ch) && i < n && Character.isLowSurrogate(input.charAt(i))) {
+                c = Character.toCodePoint(ch, input.charAt(i++));
+            }
+            int cls = alphabet.classOf(c);
+            State next = state.next[cls];
+            if (next == null) {
+                next = build(state, cls);
+                if (next == null) {
+                    return UNKNOWN;
+                }
+            }
+            if (next == MATCH_STATE) {
+                return YES;
+            }
+            state = next;
+        }
+        return state.acceptAtEnd ? YES : NO;
+    }
+
+    /** The transition, built now; {@code null} when that needs a state beyond the bound. */
+    private synchronized State build(State from, int cls) {
+        State known = from.next[cls];
+        if (known != null) {
+            return known;
+        }
+        DfaCompiler.Key key = compiler.step(from.key, cls);
+        State to = key == null ? MATCH_STATE : intern(key);
+        if (to != null) {
+            from.next[cls] = to;
+        }
+        return to;
+    }
+
+    /** Guarded by {@code this}. */
+    private State intern(DfaCompiler.Key key) {
+        State s = states.get(key);
+        if (s == null) {
+            if (states.size() >= maxStates) {
+                return null;
+            }
+            s = new State(key, compiler.acceptsAtEnd(key), alphabet.size());
+            states.put(key, s);
+        }
+        return s;
+    }
+
+    @Override
+    public boolean lazy() {
+        return true;
+    }
+
+    @Override
+    public boolean exact() {
+        return exact;
+    }
+
+    @Override
+    public synchronized int states() {
+        return states.size();
+    }
+
+    /** The bound: per state a reference per class and its NFA state set (estimated). */
+    @Override
+    public long tableBytes() {
+        return (long) maxStates * (4L * alphabet.size() + 200) + alphabet.bytes();
+    }
+
+    @Override
+    public String toString() {
+        return "LazyDfa[" + states() + " of at most " + maxStates + " states, " + alphabet.size() + " classes, "
+                + (exact ? "exact" : "upper bound") + "]";
+    }
+}
