@@ -77,7 +77,9 @@ public final class DfaCompiler {
             if (dfa == null || dfa.tableBytes() > maxTableBytes) {
                 // Too large to build whole: build it as inputs need, within the same memory.
                 DfaCompiler lazy = new DfaCompiler(nfa);
-                int lazyStates = (int) Math.min(TableDfa.MAX_STATES, maxTableBytes / (4L * lazy.classes() + 200));
+                long fixed = new Alphabet(lazy.boundaries()).bytes();
+                int lazyStates = (int) Math.min(TableDfa.MAX_STATES,
+                        Math.max(0, maxTableBytes - fixed) / LazyDfa.bytesPerState(lazy.classes()));
                 if (lazyStates < 16) {
                     return new Result(null, "DFA tables above " + maxTableBytes + " bytes");
                 }

@@ -120,7 +120,11 @@ final class LazyDfa implements RegexDfa {
     /** The bound: per state a reference per class and its NFA state set (estimated). */
     @Override
     public long tableBytes() {
-        return (long) maxStates * (4L * alphabet.size() + 200) + alphabet.bytes();
+        return maxStates * bytesPerState(alphabet.size()) + alphabet.bytes();
+    }
+
+    static long bytesPerState(int classes) {
+        return 4L * classes + 200;
     }
 
     @Override
