@@ -43,8 +43,10 @@ class WafCpuCheck {
         // -Dwaf.cpu.dfa=false loads without the @rx DFAs, for before/after comparisons.
         RegexOptions regex = Boolean.parseBoolean(System.getProperty("waf.cpu.dfa", "true"))
                 ? RegexOptions.DEFAULT : RegexOptions.NO_DFA;
+        long loadStart = System.nanoTime();
         WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of(), regex);
-        System.out.println("WAF rules: " + rules.report().summary());
+        System.out.printf("WAF rules loaded in %d ms: %s%n", (System.nanoTime() - loadStart) / 1_000_000,
+                rules.report().summary());
         if (Boolean.getBoolean("waf.cpu.regexFree")) {
             // The floor a perfect regex prefilter could reach: every @rx call answers "no match"
             // for free, so what remains is the engine's own per-rule and per-value work.
