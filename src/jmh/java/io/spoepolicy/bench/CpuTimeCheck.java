@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -51,69 +52,50 @@ public final class CpuTimeCheck {
         cases.put("decodeNotify8kHeaders", () -> codec(CodecBenchmark::decodeNotify8kHeaders));
         cases.put("decodeTypicalAndReadAll", () -> codec(CodecBenchmark::decodeTypicalAndReadAll));
         cases.put("encodeAck3SetVars", () -> codec(CodecBenchmark::encodeAck3SetVars));
-        cases.put("varint decodeArray (x10)", () -> {
-            VarintBenchmark varint = new VarintBenchmark();
-            varint.setUp();
-            return new Case(varint::decodeArray, varint::tearDown, null);
-        });
-        cases.put("varint encodeByteBuf (x10)", () -> {
-            VarintBenchmark varint = new VarintBenchmark();
-            varint.setUp();
-            return new Case(varint::encodeByteBuf, varint::tearDown, null);
-        });
+        cases.put("varint decodeArray (x10)", () -> varint(VarintBenchmark::decodeArray));
+        cases.put("varint encodeByteBuf (x10)", () -> varint(VarintBenchmark::encodeByteBuf));
         cases.put("dispatchAllowAll", () -> {
             DispatcherBenchmark dispatcher = new DispatcherBenchmark();
             dispatcher.setUp();
             return new Case(dispatcher::dispatchAllowAll, dispatcher::tearDown, null);
         });
         PolicyBenchmark policy = new PolicyBenchmark();
-        cases.put("policy ipAccess", () -> {
-            PolicyBenchmark.IpAccessState state = new PolicyBenchmark.IpAccessState();
-            state.setUp();
-            return new Case(() -> policy.ipAccess(state), () -> { }, null);
-        });
-        cases.put("policy waf (CRS PL1)", () -> {
-            PolicyBenchmark.WafState state = new PolicyBenchmark.WafState();
-            state.setUp();
-            return new Case(() -> policy.wafCrsParanoia1(state), () -> { }, null);
-        });
-        localRateLimit(cases, policy, "policy rateLimit local hot key", policy::rateLimitLocalHotKey);
-        localRateLimit(cases, policy, "policy rateLimit local 64k keys cached", policy::rateLimitLocalManyKeysCached);
-        localRateLimit(cases, policy, "policy rateLimit local 64k keys evicting", policy::rateLimitLocalManyKeysEvicting);
+        cases.put("policy ipAccess", () -> policy(new PolicyBenchmark.IpAccessState(), policy::ipAccess));
+        cases.put("policy waf (CRS PL1)", () -> policy(new PolicyBenchmark.WafState(), policy::wafCrsParanoia1));
+        cases.put("policy rateLimit local hot key",
+                () -> policy(new PolicyBenchmark.LocalRateLimitState(), policy::rateLimitLocalHotKey));
+        cases.put("policy rateLimit local 64k keys cached",
+                () -> policy(new PolicyBenchmark.LocalRateLimitState(), policy::rateLimitLocalManyKeysCached));
+        cases.put("policy rateLimit local 64k keys evicting",
+                () -> policy(new PolicyBenchmark.LocalRateLimitState(), policy::rateLimitLocalManyKeysEvicting));
         cases.put("policy rateLimit redis", () -> {
             PolicyBenchmark.RedisRateLimitState state = new PolicyBenchmark.RedisRateLimitState();
-            state.setUp();
+            Case redis = policy(state, policy::rateLimitRedis);
             long pid;
             try {
                 pid = state.redisPid();
             }
             catch (RuntimeException ex) {
-                state.tearDown();
+                redis.tearDown().run();
                 throw ex;
             }
-            return new Case(() -> policy.rateLimitRedis(state), state::tearDown, () -> ProcCpu.nanos(pid));
+            return new Case(redis.body(), redis.tearDown(), () -> ProcCpu.nanos(pid));
         });
-        cases.put("policy apiKey valid", () -> {
-            PolicyBenchmark.ApiKeyState state = new PolicyBenchmark.ApiKeyState();
-            state.setUp();
-            return new Case(() -> policy.apiKeyValid(state), () -> { }, null);
-        });
-        cases.put("policy apiKey wrong", () -> {
-            PolicyBenchmark.ApiKeyState state = new PolicyBenchmark.ApiKeyState();
-            state.setUp();
-            return new Case(() -> policy.apiKeyWrong(state), () -> { }, null);
-        });
-        jwt(cases, policy, "policy jwt RS256 valid", policy::jwtRs256Valid);
-        jwt(cases, policy, "policy jwt ES256 valid", policy::jwtEs256Valid);
-        jwt(cases, policy, "policy jwt RS256 valid cache hit", policy::jwtRs256ValidCacheHit);
-        jwt(cases, policy, "policy jwt ES256 valid cache hit", policy::jwtEs256ValidCacheHit);
-        jwt(cases, policy, "policy jwt expired", policy::jwtExpired);
-        jwt(cases, policy, "policy jwt forged signature", policy::jwtForgedSignature);
+        cases.put("policy apiKey valid", () -> policy(new PolicyBenchmark.ApiKeyState(), policy::apiKeyValid));
+        cases.put("policy apiKey wrong", () -> policy(new PolicyBenchmark.ApiKeyState(), policy::apiKeyWrong));
+        cases.put("policy jwt RS256 valid", () -> policy(new PolicyBenchmark.JwtState(), policy::jwtRs256Valid));
+        cases.put("policy jwt ES256 valid", () -> policy(new PolicyBenchmark.JwtState(), policy::jwtEs256Valid));
+        cases.put("policy jwt RS256 valid cache hit",
+                () -> policy(new PolicyBenchmark.JwtState(), policy::jwtRs256ValidCacheHit));
+        cases.put("policy jwt ES256 valid cache hit",
+                () -> policy(new PolicyBenchmark.JwtState(), policy::jwtEs256ValidCacheHit));
+        cases.put("policy jwt expired", () -> policy(new PolicyBenchmark.JwtState(), policy::jwtExpired));
+        cases.put("policy jwt forged signature", () -> policy(new PolicyBenchmark.JwtState(), policy::jwtForgedSignature));
         cases.put("default policy set (dispatcher)", () -> {
             PolicyBenchmark.DefaultSetState state = new PolicyBenchmark.DefaultSetState();
-            state.setUp();
+            Case dispatch = policy(state, policy::defaultPolicySet);
             System.out.println("  (default policy set: " + state.policiesText() + ")");
-            return new Case(() -> policy.defaultPolicySet(state), state::tearDown, null);
+            return dispatch;
         });
         for (boolean histogram : new boolean[] {false, true}) {
             cases.put("listener decided+completed+acked" + (histogram ? ", policy histogram" : ""), () -> {
@@ -167,33 +149,34 @@ public final class CpuTimeCheck {
         System.exit(0);
     }
 
-    private static Case codec(java.util.function.Function<CodecBenchmark, Object> body) {
+    private static Case codec(Function<CodecBenchmark, Object> body) {
         CodecBenchmark codec = new CodecBenchmark();
         codec.setUp();
         return new Case(() -> body.apply(codec), codec::tearDown, null);
     }
 
-    private static void localRateLimit(Map<String, Supplier<Case>> cases, PolicyBenchmark policy, String name,
-            java.util.function.Function<PolicyBenchmark.LocalRateLimitState, Object> body) {
-        cases.put(name, () -> {
-            PolicyBenchmark.LocalRateLimitState state = new PolicyBenchmark.LocalRateLimitState();
-            state.setUp();
-            return new Case(() -> body.apply(state), state::tearDown, null);
-        });
+    private static Case varint(Function<VarintBenchmark, Object> body) {
+        VarintBenchmark varint = new VarintBenchmark();
+        varint.setUp();
+        return new Case(() -> body.apply(varint), varint::tearDown, null);
     }
 
-    private static void jwt(Map<String, Supplier<Case>> cases, PolicyBenchmark policy, String name,
-            java.util.function.Function<PolicyBenchmark.JwtState, Object> body) {
-        cases.put(name, () -> {
-            PolicyBenchmark.JwtState state = new PolicyBenchmark.JwtState();
+    /** A case on a policy state: JMH's set-up first, its tear-down after. */
+    private static <S extends PolicyBenchmark.PolicyState> Case policy(S state, Function<S, Object> body) {
+        try {
+            state.setUp();
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+        return new Case(() -> body.apply(state), () -> {
             try {
-                state.setUp();
+                state.tearDown();
             }
             catch (Exception ex) {
                 throw new IllegalStateException(ex);
             }
-            return new Case(() -> body.apply(state), state::tearDown, null);
-        });
+        }, null);
     }
 
     /** Runs the body in batches until the thread's CPU time passes the deadline; batches shrink for slow bodies. */

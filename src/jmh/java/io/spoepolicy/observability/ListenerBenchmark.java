@@ -1,26 +1,19 @@
 package io.spoepolicy.observability;
 
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
-import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.bench.JmhDefaults;
+import io.spoepolicy.testsupport.BenchMessages;
 import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.Outcome;
 import io.spoepolicy.policy.PolicyRequest;
@@ -28,6 +21,7 @@ import io.spoepolicy.protocol.FrameType;
 import io.spoepolicy.protocol.InboundFrame;
 import io.spoepolicy.server.SessionContext;
 import io.spoepolicy.server.SessionRegistry;
+import io.spoepolicy.testsupport.FixedSession;
 
 /**
  * What the meters and the decision log cost per NOTIFY of the allow-all agent: the observer and
@@ -36,13 +30,8 @@ import io.spoepolicy.server.SessionRegistry;
  * production with the service's default properties. {@code Threads(2)} is the service's two SPOP
  * event loops recording into the same meters.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Benchmark)
-public class ListenerBenchmark {
+public class ListenerBenchmark extends JmhDefaults {
 
     /** {@code spoe.observability.metrics.policy-duration-histogram}. */
     @Param({"false", "true"})
@@ -64,25 +53,10 @@ public class ListenerBenchmark {
         spop = new SpopMetrics(registry, new SessionRegistry(), Duration.ofMillis(400), metrics.maxTagValues());
         policies = new PolicyMetrics(registry, metrics);
         decisionLog = new DecisionLog(new ObservabilityProperties.DecisionLog(true, 0.0, 256), "waf_rules");
-        notify = new InboundFrame.Notify(1, 1, List.of(Messages.typical()));
+        notify = new InboundFrame.Notify(1, 1, List.of(BenchMessages.typical()));
         request = new PolicyRequest(notify.messages().get(0), "engine");
         allowed = Outcome.decided(Decision.allow(), null);
-        session = new SessionContext() {
-            @Override
-            public long id() {
-                return 1;
-            }
-
-            @Override
-            public String engineId() {
-                return "engine";
-            }
-
-            @Override
-            public SocketAddress peer() {
-                return null;
-            }
-        };
+        session = FixedSession.first();
     }
 
     /** Everything one allowed NOTIFY costs in meters and decision log. */

@@ -1,15 +1,18 @@
 package io.spoepolicy.policy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -22,24 +25,17 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
+import io.spoepolicy.bench.JmhDefaults;
 import io.spoepolicy.config.policies.DefaultPolicySet;
-import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.testsupport.BenchMessages;
 import io.spoepolicy.policy.access.IpAccessPolicy;
 import io.spoepolicy.policy.access.IpAccessProperties;
 import io.spoepolicy.policy.auth.ApiKeyFamily;
@@ -48,11 +44,8 @@ import io.spoepolicy.policy.ratelimit.RateLimitFamily;
 import io.spoepolicy.policy.resilience.GuardFactory;
 import io.spoepolicy.policy.settings.PolicyBinder;
 import io.spoepolicy.policy.settings.PolicyFamily;
-import io.spoepolicy.policy.waf.CrsTestSupport;
-import io.spoepolicy.policy.waf.InspectionLimits;
 import io.spoepolicy.policy.waf.WafEngine;
-import io.spoepolicy.policy.waf.WafRulesLoader;
-import io.spoepolicy.policy.waf.WafSettings;
+import io.spoepolicy.policy.waf.bench.CrsBench;
 import io.spoepolicy.policy.waf.spring.WafPolicy;
 import io.spoepolicy.protocol.Action;
 import io.spoepolicy.protocol.SpopMessage;
@@ -68,12 +61,7 @@ import io.spoepolicy.testsupport.Tokens;
  * the dispatcher makes is part of the cost. Each group of benchmarks has its own state, so JMH
  * starts Redis or loads CRS only for the benchmarks that need them.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-public class PolicyBenchmark {
+public class PolicyBenchmark extends JmhDefaults {
 
     static PolicyBinder binder(String prefix, Map<String, String> properties) {
         Map<String, String> prefixed = new HashMap<>();
@@ -90,14 +78,61 @@ public class PolicyBenchmark {
         return policy instanceof SyncSpoePolicy sync ? sync.decide(request) : policy.evaluate(request).block();
     }
 
-    /** ip-access with the demo lists of application.yml and a few more deny networks. */
-    @State(Scope.Thread)
-    public static class IpAccessState {
-        IpAccessPolicy policy;
-        final SpopMessage message = Messages.typical();
+    static void check(Decision decision, String action, String reason) {
+        if (!decision.verdict().action().equals(action) || !decision.reason().equals(reason)) {
+            throw new IllegalStateException("benchmark set-up: expected " + action + "/" + reason + ", got " + decision);
+        }
+    }
+
+    /**
+     * What every policy state shares: the typical message, and closing what its set-up started
+     * (in reverse order, after the benchmark). JMH runs this class's {@code @Setup} and
+     * {@code @TearDown} for each subclass; a subclass only says what it builds.
+     */
+    public abstract static class PolicyState {
+        final SpopMessage message = BenchMessages.typical();
+        private final Deque<AutoCloseable> started = new ArrayDeque<>();
 
         @Setup
-        public void setUp() {
+        public void setUp() throws Exception {
+            create();
+        }
+
+        /** Builds the policies under test; anything started goes through {@link #closeAfter}. */
+        abstract void create() throws Exception;
+
+        /** {@code resource}, which the tear-down closes after everything started later. */
+        <T extends AutoCloseable> T closeAfter(T resource) {
+            started.push(resource);
+            return resource;
+        }
+
+        /** Spins until {@code ready} (a connection made in the background), 30 s at most. */
+        static void awaitReady(BooleanSupplier ready, Supplier<String> failure) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!ready.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(failure.get());
+                }
+                Thread.onSpinWait();
+            }
+        }
+
+        @TearDown
+        public void tearDown() throws Exception {
+            while (!started.isEmpty()) {
+                started.pop().close();
+            }
+        }
+    }
+
+    /** ip-access with the demo lists of application.yml and a few more deny networks. */
+    @State(Scope.Thread)
+    public static class IpAccessState extends PolicyState {
+        IpAccessPolicy policy;
+
+        @Override
+        void create() {
             policy = new IpAccessPolicy(new IpAccessProperties(true, List.of("10.0.0.0/8"),
                     List.of("127.0.0.2/32", "192.0.2.0/24", "198.51.100.0/24", "2001:db8::/32"),
                     IpAccessProperties.DefaultAction.ALLOW, 403, "ip"));
@@ -109,20 +144,12 @@ public class PolicyBenchmark {
      * arguments, 250 ms budget); CRS from -Dspoe.crs.dir or ../shared/crs.
      */
     @State(Scope.Thread)
-    public static class WafState {
+    public static class WafState extends PolicyState {
         WafPolicy policy;
-        final SpopMessage message = Messages.typical();
 
-        @Setup
-        public void setUp() {
-            try {
-                policy = new WafPolicy(new WafEngine(WafRulesLoader.crs(CrsTestSupport.crs(), List.of()),
-                        new WafSettings(1, 5, false, new InspectionLimits(128 * 1024, 1024, Duration.ofMillis(250)),
-                                List.of(), Map.of())), 403, false);
-            }
-            catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
+        @Override
+        void create() throws IOException {
+            policy = new WafPolicy(new WafEngine(CrsBench.rules(), CrsBench.serviceDefaults()), 403, false);
         }
     }
 
@@ -134,47 +161,39 @@ public class PolicyBenchmark {
      * creates a bucket and evicts one (a flood of new addresses).
      */
     @State(Scope.Thread)
-    public static class LocalRateLimitState {
+    public static class LocalRateLimitState extends PolicyState {
         static final int CLIENTS = 65_536;
         SpoePolicy hot;
         SpoePolicy cached;
         SpoePolicy evicting;
-        final SpopMessage message = Messages.typical();
         SpopMessage[] clients;
         int next;
-        private RateLimitFamily[] families;
 
-        @Setup
-        public void setUp() {
+        @Override
+        void create() {
             clients = new SpopMessage[CLIENTS];
             for (int i = 0; i < CLIENTS; i++) {
-                clients[i] = Messages.typical("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), List.of());
+                clients[i] = BenchMessages.typical("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), List.of());
             }
-            // One family per variant: each family owns its bucket store.
-            families = new RateLimitFamily[] {new RateLimitFamily(GuardFactory.standalone()),
-                    new RateLimitFamily(GuardFactory.standalone()), new RateLimitFamily(GuardFactory.standalone())};
-            hot = build(families[0], "spoe.policies.rate-limit", Map.of("enabled", "true", "limit", "1000000000",
-                    "period", "1s"));
-            cached = build(families[1], "spoe.policies.rate-limit", Map.of("enabled", "true", "limit", "100",
-                    "period", "1s"));
-            evicting = build(families[2], "spoe.policies.rate-limit", Map.of("enabled", "true", "limit", "100",
-                    "period", "1s", "local.max-keys", "16384"));
+            hot = rateLimit(Map.of("enabled", "true", "limit", "1000000000", "period", "1s"));
+            cached = rateLimit(Map.of("enabled", "true", "limit", "100", "period", "1s"));
+            evicting = rateLimit(Map.of("enabled", "true", "limit", "100", "period", "1s", "local.max-keys", "16384"));
             for (SpopMessage client : clients) {
                 decide(cached, client);
             }
+        }
+
+        /** One family per variant: each family owns its bucket store. */
+        private SpoePolicy rateLimit(Map<String, String> properties) {
+            RateLimitFamily family = new RateLimitFamily(GuardFactory.standalone());
+            closeAfter(family::destroy);
+            return build(family, "spoe.policies.rate-limit", properties);
         }
 
         SpopMessage nextClient() {
             SpopMessage client = clients[next];
             next = (next + 1) & (CLIENTS - 1);
             return client;
-        }
-
-        @TearDown
-        public void tearDown() {
-            for (RateLimitFamily family : families) {
-                family.destroy();
-            }
         }
     }
 
@@ -185,31 +204,18 @@ public class PolicyBenchmark {
      * work in parallel to the calling thread.
      */
     @State(Scope.Thread)
-    public static class RedisRateLimitState {
-        RedisProcess redis;
-        RateLimitFamily family;
+    public static class RedisRateLimitState extends PolicyState {
         SpoePolicy policy;
-        final SpopMessage message = Messages.typical();
 
-        @Setup
-        public void setUp() {
-            redis = RedisProcess.startNew();
-            family = new RateLimitFamily(GuardFactory.standalone());
+        @Override
+        void create() {
+            RedisProcess redis = closeAfter(RedisProcess.startNew());
+            RateLimitFamily family = new RateLimitFamily(GuardFactory.standalone());
+            closeAfter(family::destroy);
             policy = build(family, "spoe.policies.rate-limit", Map.of("enabled", "true", "limit", "1000000000",
                     "period", "1s", "store", "redis", "redis.uri", redis.uri(), "redis.timeout", "2s"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (decide(policy, message).variables().containsKey(DecisionContract.RATELIMIT_FALLBACK)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the rate limiter never reached Redis at " + redis.uri());
-                }
-                Thread.onSpinWait();
-            }
-        }
-
-        @TearDown
-        public void tearDown() {
-            family.destroy();
-            redis.close();
+            awaitReady(() -> !decide(policy, message).variables().containsKey(DecisionContract.RATELIMIT_FALLBACK),
+                    () -> "the rate limiter never reached Redis at " + redis.uri());
         }
 
         /** The redis-server process (for its CPU time), found among this JVM's children. */
@@ -222,13 +228,13 @@ public class PolicyBenchmark {
 
     /** API key in x-api-key, five configured keys (each request hashes once, compares five digests). */
     @State(Scope.Thread)
-    public static class ApiKeyState {
+    public static class ApiKeyState extends PolicyState {
         SpoePolicy policy;
         SpopMessage valid;
         SpopMessage wrong;
 
-        @Setup
-        public void setUp() {
+        @Override
+        void create() {
             Map<String, String> properties = new HashMap<>();
             properties.put("enabled", "true");
             for (int i = 0; i < 5; i++) {
@@ -237,9 +243,9 @@ public class PolicyBenchmark {
             }
             properties.put("keys[2].scopes[0]", "orders:read");
             policy = build(new ApiKeyFamily(), "spoe.policies.api-key", properties);
-            valid = Messages.typical("203.0.113.7", List.<String[]>of(new String[] {"x-api-key",
+            valid = BenchMessages.typical(BenchMessages.CLIENT_IP, List.<String[]>of(new String[] {"x-api-key",
                     "key-2-7f3a9c2e4b1d8f6a0e5c3b9d7a1f2e4c"}));
-            wrong = Messages.typical("203.0.113.7", List.<String[]>of(new String[] {"x-api-key",
+            wrong = BenchMessages.typical(BenchMessages.CLIENT_IP, List.<String[]>of(new String[] {"x-api-key",
                     "key-9-7f3a9c2e4b1d8f6a0e5c3b9d7a1f2e4c"}));
             check(decide(policy, valid), "allow", "");
             check(decide(policy, wrong), "deny", "api-key-invalid");
@@ -254,11 +260,9 @@ public class PolicyBenchmark {
      * and verifies every signature.
      */
     @State(Scope.Thread)
-    public static class JwtState {
+    public static class JwtState extends PolicyState {
         static final String ISSUER = "https://idp.example";
         static final String AUDIENCE = "orders-api";
-        JwksServer idp;
-        JwtFamily family;
         SpoePolicy policy;
         SpoePolicy uncached;
         SpopMessage rs256;
@@ -266,17 +270,18 @@ public class PolicyBenchmark {
         SpopMessage expired;
         SpopMessage forged;
 
-        @Setup
-        public void setUp() throws JOSEException {
+        @Override
+        void create() throws JOSEException {
             RSAKey rsa = Tokens.rsaKey("rsa-1");
             ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
-            idp = JwksServer.start(new JWKSet(List.of(rsa, ec)));
-            family = new JwtFamily(WebClient.create(), GuardFactory.standalone(), java.time.Clock.systemUTC());
-            policy = build(family, "spoe.policies.jwt", Map.of("enabled", "true", "issuer", ISSUER,
-                    "audiences", AUDIENCE, "algorithms", "RS256,ES256", "jwk-set-uri", idp.uri()));
-            uncached = build(family, "spoe.policies.jwt", Map.of("enabled", "true", "issuer", ISSUER,
-                    "audiences", AUDIENCE, "algorithms", "RS256,ES256", "jwk-set-uri", idp.uri(),
-                    "cache.max-entries", "0"));
+            JwksServer idp = closeAfter(JwksServer.start(new JWKSet(List.of(rsa, ec))));
+            JwtFamily family = new JwtFamily(WebClient.create(), GuardFactory.standalone(), java.time.Clock.systemUTC());
+            Map<String, String> properties = Map.of("enabled", "true", "issuer", ISSUER, "audiences", AUDIENCE,
+                    "algorithms", "RS256,ES256", "jwk-set-uri", idp.uri());
+            policy = build(family, "spoe.policies.jwt", properties);
+            Map<String, String> noCache = new HashMap<>(properties);
+            noCache.put("cache.max-entries", "0");
+            uncached = build(family, "spoe.policies.jwt", noCache);
             JWTClaimsSet claims = Tokens.claims("alice", ISSUER, AUDIENCE).claim("scope", "orders:read")
                     .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(12)))).build();
             rs256 = bearer(Tokens.sign(rsa, claims));
@@ -287,13 +292,8 @@ public class PolicyBenchmark {
                     .expirationTime(Date.from(Instant.now().minus(Duration.ofHours(1)))).build()));
             // Signed by another key under the published kid: the signature check fails.
             forged = bearer(Tokens.sign(Tokens.rsaKey("rsa-1"), claims));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!decide(policy, rs256).verdict().equals(Verdict.ALLOW)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("JWKS never fetched from " + idp.uri());
-                }
-                Thread.onSpinWait();
-            }
+            awaitReady(() -> decide(policy, rs256).verdict().equals(Verdict.ALLOW),
+                    () -> "JWKS never fetched from " + idp.uri());
             check(decide(policy, es256), "allow", "");
             check(decide(uncached, rs256), "allow", "");
             check(decide(uncached, es256), "allow", "");
@@ -302,12 +302,7 @@ public class PolicyBenchmark {
         }
 
         private static SpopMessage bearer(String token) {
-            return Messages.typical("203.0.113.7", List.<String[]>of(new String[] {"authorization", "Bearer " + token}));
-        }
-
-        @TearDown
-        public void tearDown() {
-            idp.close();
+            return BenchMessages.typical(BenchMessages.CLIENT_IP, List.<String[]>of(new String[] {"authorization", "Bearer " + token}));
         }
     }
 
@@ -317,35 +312,21 @@ public class PolicyBenchmark {
      * actions, without meters.
      */
     @State(Scope.Thread)
-    public static class DefaultSetState {
-        Scheduler scheduler;
+    public static class DefaultSetState extends PolicyState {
         PolicyDispatcher dispatcher;
         List<String> policies;
-        final List<SpopMessage> messages = List.of(Messages.typical());
+        final List<SpopMessage> messages = List.of(message);
 
-        @Setup
-        public void setUp() {
-            scheduler = Schedulers.newBoundedElastic(4, 1000, "bench-policy");
+        @Override
+        void create() {
             Map<String, List<SpoePolicy>> chains = DefaultPolicySet.chains();
             policies = new ArrayList<>();
             chains.values().forEach(chain -> chain.forEach(policy -> policies.add(policy.name())));
-            dispatcher = new PolicyDispatcher(chains, new DecisionContract(io.spoepolicy.protocol.VarScope.TRANSACTION),
-                    scheduler, Duration.ofMillis(400), PolicyListener.NONE);
+            dispatcher = closeAfter(BenchDispatcher.start(chains)).dispatcher();
         }
 
         public String policiesText() {
             return String.join(", ", policies);
-        }
-
-        @TearDown
-        public void tearDown() {
-            scheduler.dispose();
-        }
-    }
-
-    static void check(Decision decision, String action, String reason) {
-        if (!decision.verdict().action().equals(action) || !decision.reason().equals(reason)) {
-            throw new IllegalStateException("benchmark set-up: expected " + action + "/" + reason + ", got " + decision);
         }
     }
 

@@ -2,24 +2,18 @@ package io.spoepolicy.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
-import io.spoepolicy.loadgen.Messages;
+import io.spoepolicy.bench.JmhDefaults;
+import io.spoepolicy.testsupport.BenchMessages;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.testkit.HaproxyFrames;
 
@@ -28,13 +22,8 @@ import io.spoepolicy.testkit.HaproxyFrames;
  * buffer, length prefix included) and encoding an ACK. Lives in the protocol package to call the
  * decoder's {@code decode} directly, without a channel.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
-public class CodecBenchmark {
+public class CodecBenchmark extends JmhDefaults {
 
     private ByteBuf typical;
     private ByteBuf big;
@@ -45,8 +34,8 @@ public class CodecBenchmark {
 
     @Setup
     public void setUp() {
-        typical = direct(HaproxyFrames.notify(1, 1, Messages.typical()));
-        big = direct(HaproxyFrames.notify(1, 1, Messages.bigHeaders(8192)));
+        typical = direct(HaproxyFrames.notify(1, 1, BenchMessages.typical()));
+        big = direct(HaproxyFrames.notify(1, 1, BenchMessages.bigHeaders(8192)));
         decoder = new SpopFrameDecoder(1 << 20, 64, 1 << 20);
         ack = new OutboundFrame.Ack(12, 3456, List.of(
                 Action.setVar(VarScope.TRANSACTION, "action", TypedValue.of("deny")),

@@ -4,9 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import io.spoepolicy.testsupport.FreePorts;
 
 /**
  * An agent (the service, or the no-op reference agent) in its own JVM on this machine's loopback,
@@ -43,7 +42,7 @@ public final class AgentProcess implements AutoCloseable {
      */
     public static AgentProcess start(String java, List<String> jvmArgs, String mainClass, List<String> appArgs,
             Duration readyTimeout) throws IOException, InterruptedException {
-        int port = freePort();
+        int port = FreePorts.next();
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmArgs);
@@ -75,19 +74,8 @@ public final class AgentProcess implements AutoCloseable {
         Path log = Files.createTempFile("bench-agent-", ".log");
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = start + readyTimeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("agent exited with " + process.exitValue() + "; log: " + log
-                        + "\n" + tail(log));
-            }
-            if (accepts(port)) {
-                return new AgentProcess(process, port, System.nanoTime() - start, log);
-            }
-            Thread.sleep(20);
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("agent not listening on " + port + " after " + readyTimeout + "; log: " + log);
+        LocalProcesses.awaitListening("agent", process, log, readyTimeout, List.of(port));
+        return new AgentProcess(process, port, System.nanoTime() - start, log);
     }
 
     public int port() {
@@ -139,21 +127,7 @@ public final class AgentProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
-    }
-
-    static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        }
-        catch (IOException ex) {
-            return "(log unreadable: " + ex + ")";
-        }
+        LocalProcesses.stop(process, Duration.ofSeconds(15));
     }
 
     /** A line of the agent's log that contains {@code text}, or {@code null}. */
@@ -170,22 +144,6 @@ public final class AgentProcess implements AutoCloseable {
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
-        }
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        }
-        catch (IOException ex) {
-            return false;
         }
     }
 }

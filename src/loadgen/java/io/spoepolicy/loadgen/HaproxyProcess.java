@@ -1,14 +1,16 @@
 package io.spoepolicy.loadgen;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+
+import io.spoepolicy.testsupport.BenchMessages;
+import io.spoepolicy.testsupport.Binaries;
+import io.spoepolicy.testsupport.FreePorts;
 
 /**
  * One single-threaded HAProxy for the end-to-end benchmark: a frontend without SPOE and one
@@ -29,7 +31,7 @@ final class HaproxyProcess implements AutoCloseable {
     /** {@code agents}: frontend name to agent port. A frontend {@code direct} has no filter. */
     static HaproxyProcess start(Path workDir, Map<String, Integer> agents) throws IOException, InterruptedException {
         Map<String, Integer> frontends = new LinkedHashMap<>();
-        frontends.put("direct", AgentProcess.freePort());
+        frontends.put("direct", FreePorts.next());
         StringBuilder cfg = new StringBuilder("""
                 global
                     nbthread 1
@@ -50,7 +52,7 @@ final class HaproxyProcess implements AutoCloseable {
         StringBuilder spoe = new StringBuilder();
         for (Map.Entry<String, Integer> agent : agents.entrySet()) {
             String name = agent.getKey();
-            int port = AgentProcess.freePort();
+            int port = FreePorts.next();
             frontends.put(name, port);
             cfg.append("frontend ").append(name).append("\n    bind 127.0.0.1:").append(port).append('\n').append("""
                         option http-buffer-request
@@ -91,23 +93,15 @@ final class HaproxyProcess implements AutoCloseable {
         Files.writeString(config, cfg);
         Files.writeString(workDir.resolve("spoe.conf"), spoe);
         Path log = workDir.resolve("haproxy.log");
-        Process process = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (int port : frontends.values()) {
-            while (!accepts(port)) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("haproxy did not start: " + AgentProcess.tail(log));
-                }
-                Thread.sleep(20);
-            }
-        }
+        // Same lookup as the tests: -Dspoe.haproxy.bin (e.g. via bench.jvmArgs) selects another build.
+        Process process = new ProcessBuilder(Binaries.haproxy().toString(), "-db", "-f", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        LocalProcesses.awaitListening("haproxy", process, log, Duration.ofSeconds(10), frontends.values());
         return new HaproxyProcess(process, frontends);
     }
 
     String url(String frontend) {
-        return "http://127.0.0.1:" + frontends.get(frontend) + Messages.PATH + "?" + Messages.QUERY;
+        return "http://127.0.0.1:" + frontends.get(frontend) + BenchMessages.PATH + "?" + BenchMessages.QUERY;
     }
 
     long pid() {
@@ -118,21 +112,8 @@ final class HaproxyProcess implements AutoCloseable {
         return List.copyOf(frontends.keySet());
     }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        }
-        catch (IOException ex) {
-            return false;
-        }
-    }
-
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
+        LocalProcesses.stop(process, Duration.ofSeconds(10));
     }
 }

@@ -3,7 +3,6 @@ package io.spoepolicy.loadgen;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.HdrHistogram.Histogram;
 
 import io.spoepolicy.protocol.FrameFlags;
@@ -17,7 +16,7 @@ import io.spoepolicy.testkit.HaproxyFrames;
  * connection). Latency runs from writing a NOTIFY to reading its ACK. Everything here runs on the
  * connection's event loop; the run's flags are read from there.
  */
-final class LoadConnection extends ChannelInboundHandlerAdapter {
+final class LoadConnection extends SpopFrameHandler {
 
     private final LoadRun run;
     private final int depth;
@@ -43,46 +42,33 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
-        try {
-            int type = frame.readUnsignedByte();
-            int flags = frame.readInt();
-            if (type == FrameType.ACK.id()) {
-                long now = System.nanoTime();
-                int slot = (int) Varint.read(frame);
-                inFlight--;
-                if (run.measuring) {
-                    histogram.recordValue(now - sentAt[slot]);
-                    acks++;
-                    if ((flags & FrameFlags.ABORT) != 0) {
-                        aborted++;
-                    }
-                }
-                if (run.sending) {
-                    send(ctx, slot);
+    void frameRead(ChannelHandlerContext ctx, int type, int flags, ByteBuf frame) {
+        if (type == FrameType.ACK.id()) {
+            long now = System.nanoTime();
+            int slot = (int) Varint.read(frame);
+            inFlight--;
+            if (run.measuring) {
+                histogram.recordValue(now - sentAt[slot]);
+                acks++;
+                if ((flags & FrameFlags.ABORT) != 0) {
+                    aborted++;
                 }
             }
-            else if (type == FrameType.AGENT_HELLO.id()) {
-                handshaken = true;
-                run.connected();
-                for (int slot = 0; slot < depth && run.sending; slot++) {
-                    send(ctx, slot);
-                }
-            }
-            else if (type == FrameType.AGENT_DISCONNECT.id()) {
-                run.disconnected();
-                ctx.close();
+            if (run.sending) {
+                send(ctx, slot);
             }
         }
-        finally {
-            frame.release();
+        else if (type == FrameType.AGENT_HELLO.id()) {
+            handshaken = true;
+            run.connected();
+            for (int slot = 0; slot < depth && run.sending; slot++) {
+                send(ctx, slot);
+            }
         }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush();
+        else if (type == FrameType.AGENT_DISCONNECT.id()) {
+            run.disconnected();
+            ctx.close();
+        }
     }
 
     @Override

@@ -25,6 +25,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import org.HdrHistogram.Histogram;
 
 import io.spoepolicy.protocol.SpopMessage;
+import io.spoepolicy.testsupport.BenchMessages;
 
 /**
  * SPOP load generator: plays HAProxy against an agent on loopback with {@code C} connections and
@@ -64,8 +65,8 @@ public final class LoadGenerator {
             throw new IllegalArgumentException("--duration is capped at 30m");
         }
 
-        SpopMessage message = Messages.named(messageName);
-        byte[] payload = Messages.payload(message);
+        SpopMessage message = BenchMessages.named(messageName);
+        byte[] payload = BenchMessages.payload(message);
         System.out.printf(Locale.ROOT, "load: load average %s, %d CPUs, JVM %s %s%n", ProcCpu.loadAverage(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), Runtime.version());
 

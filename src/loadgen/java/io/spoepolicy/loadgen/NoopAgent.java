@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -76,7 +75,7 @@ public final class NoopAgent {
 
     /** Answers frames as they come; stateless apart from the encoder. */
     @ChannelHandler.Sharable
-    static final class Responder extends ChannelInboundHandlerAdapter {
+    static final class Responder extends SpopFrameHandler {
         private final List<Action> actions;
         private final SpopFrameEncoder encoder = new SpopFrameEncoder();
 
@@ -85,34 +84,21 @@ public final class NoopAgent {
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf frame = (ByteBuf) msg;
-            try {
-                int type = frame.readUnsignedByte();
-                frame.skipBytes(4);
-                long streamId = Varint.read(frame);
-                long frameId = Varint.read(frame);
-                if (type == FrameType.NOTIFY.id()) {
-                    ctx.write(encoder.encode(new OutboundFrame.Ack(streamId, frameId, actions), ctx.alloc()));
-                }
-                else if (type == FrameType.HAPROXY_HELLO.id()) {
-                    boolean healthcheck = frame.toString(java.nio.charset.StandardCharsets.ISO_8859_1).contains("healthcheck");
-                    ctx.write(encoder.encode(new OutboundFrame.AgentHello("2.0", 16380,
-                            healthcheck ? List.of() : List.of("pipelining")), ctx.alloc()));
-                }
-                else if (type == FrameType.HAPROXY_DISCONNECT.id()) {
-                    ctx.writeAndFlush(encoder.encode(OutboundFrame.AgentDisconnect.of(SpopStatus.NORMAL), ctx.alloc()))
-                            .addListener(ChannelFutureListener.CLOSE);
-                }
+        void frameRead(ChannelHandlerContext ctx, int type, int flags, ByteBuf frame) {
+            long streamId = Varint.read(frame);
+            long frameId = Varint.read(frame);
+            if (type == FrameType.NOTIFY.id()) {
+                ctx.write(encoder.encode(new OutboundFrame.Ack(streamId, frameId, actions), ctx.alloc()));
             }
-            finally {
-                frame.release();
+            else if (type == FrameType.HAPROXY_HELLO.id()) {
+                boolean healthcheck = frame.toString(java.nio.charset.StandardCharsets.ISO_8859_1).contains("healthcheck");
+                ctx.write(encoder.encode(new OutboundFrame.AgentHello("2.0", 16380,
+                        healthcheck ? List.of() : List.of("pipelining")), ctx.alloc()));
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
+            else if (type == FrameType.HAPROXY_DISCONNECT.id()) {
+                ctx.writeAndFlush(encoder.encode(OutboundFrame.AgentDisconnect.of(SpopStatus.NORMAL), ctx.alloc()))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
         }
 
         @Override

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import io.spoepolicy.testsupport.FreePorts;
+
 /**
  * Start-up to ready of the packaged service: from spawning {@code java -jar} to the SPOP port
  * accepting connections, plain and with a CDS archive (created here by a training run, as
@@ -45,7 +47,7 @@ public final class Startup {
             List<Long> times = new ArrayList<>();
             String spring = "";
             for (int i = 0; i < runs; i++) {
-                int port = AgentProcess.freePort();
+                int port = FreePorts.next();
                 List<String> command = new ArrayList<>();
                 command.add(java);
                 command.addAll(jvm);

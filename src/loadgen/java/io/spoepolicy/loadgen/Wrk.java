@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.spoepolicy.testsupport.BenchMessages;
+
 /** Runs {@code wrk} (Debian package) against a loopback URL and parses its report. */
 final class Wrk {
 
@@ -64,7 +66,7 @@ final class Wrk {
         List<String> command = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\"; times", "wrk", "-t" + threads,
                 "-c" + connections,
                 "-d" + duration.toSeconds() + "s", "--latency", "--timeout", "5s"));
-        for (String[] header : Messages.TYPICAL_HEADERS) {
+        for (String[] header : BenchMessages.TYPICAL_HEADERS) {
             if (!header[0].equals("host") && !header[0].equals("connection")) {
                 command.add("-H");
                 command.add(header[0] + ": " + header[1]);

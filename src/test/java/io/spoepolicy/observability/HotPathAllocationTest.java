@@ -1,7 +1,6 @@
 package io.spoepolicy.observability;
 
 import java.lang.management.ManagementFactory;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,6 +15,7 @@ import io.spoepolicy.protocol.FrameType;
 import io.spoepolicy.protocol.InboundFrame;
 import io.spoepolicy.server.SessionContext;
 import io.spoepolicy.server.SessionRegistry;
+import io.spoepolicy.testsupport.FixedSession;
 import io.spoepolicy.testkit.MessageBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,22 +39,7 @@ class HotPathAllocationTest {
         Decision deny = Decision.deny(403, "ip-denied");
         Outcome denied = Outcome.decided(deny, "ip-access");
         Outcome allowed = Outcome.decided(Decision.allow(), null);
-        SessionContext session = new SessionContext() {
-            @Override
-            public long id() {
-                return 1;
-            }
-
-            @Override
-            public String engineId() {
-                return "engine";
-            }
-
-            @Override
-            public SocketAddress peer() {
-                return null;
-            }
-        };
+        SessionContext session = FixedSession.first();
 
         Runnable hotPath = () -> {
             for (int i = 0; i < CALLS; i++) {

@@ -1,6 +1,7 @@
 package io.spoepolicy.observability;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,9 +19,7 @@ import java.util.regex.Pattern;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.context.annotation.Import;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,14 +37,12 @@ import static org.awaitility.Awaitility.await;
  * Meters, the spoe endpoint, health groups and the dashboard of a running service, driven over
  * real SPOP sockets and read back through the registry and the management port.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spoe.server.port=0", "server.port=0", "management.server.port=0",
-        "spoe.policies.deadline=200ms",
-        "spoe.observability.metrics.reactor-netty=true",
-        // The dashboard reads the per-policy buckets when they exist (and the mean otherwise).
-        "spoe.observability.metrics.policy-duration-histogram=true"})
-@Import(ObservabilityTestPolicies.class)
+@ObservabilityContext
 class ObservabilityIntegrationTest {
+
+    private static final long DEADLINE_MILLIS = ObservabilityContext.DEADLINE_MILLIS;
+    /** What "sleepy" sleeps to get a timeout ACK and a late one. */
+    private static final long PAST_THE_DEADLINE_MILLIS = 2 * DEADLINE_MILLIS;
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final JsonMapper json = JsonMapper.builder().build();
@@ -66,7 +63,8 @@ class ObservabilityIntegrationTest {
     }
 
     private SpopTestClient connect() throws IOException {
-        return SpopTestClient.connect("127.0.0.1", server.address().getPort());
+        return SpopTestClient.connect(new InetSocketAddress("127.0.0.1", server.address().getPort()),
+                Duration.ofMillis(DEADLINE_MILLIS).plusSeconds(10));
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -169,7 +167,7 @@ class ObservabilityIntegrationTest {
         try (SpopTestClient client = connect()) {
             client.handshake();
             AgentFrame.Ack slow = client.request(MessageBuilder.message("sleepy")
-                    .argument("ms", TypedValue.of(500)).build());
+                    .argument("ms", TypedValue.of(PAST_THE_DEADLINE_MILLIS)).build());
             assertThat(slow.text("agent_error")).isEqualTo("timeout");
 
             List<byte[]> pieces = HaproxyFrames.fragmentedNotify(99, 1,
@@ -285,7 +283,7 @@ class ObservabilityIntegrationTest {
             client.handshake();
             client.request(MessageBuilder.checkRequest().ip("10.0.0.1").build());
             client.request(MessageBuilder.message("waf").build());
-            client.request(MessageBuilder.message("sleepy").argument("ms", TypedValue.of(300)).build());
+            client.request(MessageBuilder.message("sleepy").argument("ms", TypedValue.of(PAST_THE_DEADLINE_MILLIS)).build());
         }
         String dashboard = Files.readString(Path.of("helm/spoe-policy-service/dashboards/spoe-policy-service.json"));
         assertThat(json.readTree(dashboard).path("uid").asString()).isEqualTo("spoe-policy-service");

@@ -1,5 +1,6 @@
 package io.spoepolicy.observability;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,7 @@ import io.spoepolicy.server.SpoeServer;
 import io.spoepolicy.testkit.AgentFrame;
 import io.spoepolicy.testkit.MessageBuilder;
 import io.spoepolicy.testkit.SpopTestClient;
+import io.spoepolicy.testsupport.GlobalLoggingState;
 import io.spoepolicy.testsupport.IsolatedReactorResources;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +48,13 @@ class StandaloneServiceTest {
 
     private static final JsonMapper json = JsonMapper.builder().build();
 
+    /**
+     * The draining state (readiness 503, the state gauge) lasts the window: long enough for the
+     * readiness polls and a cold first scrape below on a loaded machine (2 s was tight).
+     */
+    private static final int DRAIN_WINDOW_SECONDS = 6;
+
+    private static GlobalLoggingState loggingBefore;
     private static ConfigurableApplicationContext context;
     private static int spopPort;
     private static int managementPort;
@@ -54,6 +63,7 @@ class StandaloneServiceTest {
 
     @BeforeAll
     static void start() {
+        loggingBefore = GlobalLoggingState.capture();
         // Boot configures logging once per JVM while any context that did so is open (the test
         // framework caches contexts): release it so this application applies its own format.
         LoggingSystem.get(StandaloneServiceTest.class.getClassLoader()).cleanUp();
@@ -61,7 +71,7 @@ class StandaloneServiceTest {
         context = new SpringApplicationBuilder(SpoePolicyApplication.class, IsolatedReactorResources.class).run(
                 "--spoe.server.port=0", "--server.port=0", "--management.server.port=0",
                 "--logging.structured.format.console=ecs",
-                "--spoe.server.drain.window=2s", "--spoe.server.drain.quiet-period=100ms",
+                "--spoe.server.drain.window=" + DRAIN_WINDOW_SECONDS + "s", "--spoe.server.drain.quiet-period=100ms",
                 "--spoe.server.drain.linger=1s", "--spoe.server.drain.deadline=10s");
         spopPort = context.getBean(SpoeServer.class).address().getPort();
         managementPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
@@ -71,6 +81,10 @@ class StandaloneServiceTest {
     static void stop() {
         if (context != null) {
             context.close();
+        }
+        // Otherwise the JSON console format stays on for every later test in this JVM.
+        if (loggingBefore != null) {
+            loggingBefore.restore();
         }
     }
 
@@ -112,7 +126,9 @@ class StandaloneServiceTest {
     @Order(2)
     void readinessGoesOutOfServiceWhileDrainingAndTheDrainIsMeasured() throws Exception {
         MeterRegistry registry = context.getBean(MeterRegistry.class);
-        try (SpopTestClient client = SpopTestClient.connect("127.0.0.1", spopPort)) {
+        // Its DISCONNECT comes after the window: read with a timeout longer than that.
+        try (SpopTestClient client = SpopTestClient.connect(new InetSocketAddress("127.0.0.1", spopPort),
+                Duration.ofSeconds(DRAIN_WINDOW_SECONDS + 15))) {
             client.handshake();
             assertThat(client.request(MessageBuilder.checkRequest().ip("10.0.0.1").build()).text("action"))
                     .isEqualTo("allow");
@@ -145,7 +161,7 @@ class StandaloneServiceTest {
         Meters m = new Meters(registry);
         assertThat(m.gauge("spoe.drain.last.sessions", "result", "drained")).isEqualTo(1);
         assertThat(m.gauge("spoe.drain.last.sessions", "result", "forced")).isZero();
-        assertThat(m.gauge("spoe.drain.last.duration")).isGreaterThanOrEqualTo(2);
+        assertThat(m.gauge("spoe.drain.last.duration")).isGreaterThanOrEqualTo(DRAIN_WINDOW_SECONDS);
         assertThat(m.gauge("spoe.server.state", "state", "stopped")).isEqualTo(1);
         assertThat(m.count("spoe.connections.closed", "reason", "agent-drained")).isEqualTo(1);
     }

@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.spoepolicy.packaging.ChartInvariants.RenderedConfig;
 import io.spoepolicy.packaging.Manifests.Node;
+import io.spoepolicy.testsupport.FileTrees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -163,7 +164,7 @@ class HelmChartTest {
 
     @Test
     void dashboardsShipAsAConfigMapForTheGrafanaSidecar(@TempDir Path copy) throws IOException {
-        copyChart(chart.directory(), copy);
+        FileTrees.copyInto(chart.directory(), copy);
         Files.writeString(copy.resolve("dashboards/spoe.json"), "{\"title\": \"SPOE\", \"panels\": []}\n");
 
         Manifests manifests = HelmChart.at(copy).render().set("dashboards.enabled", true).manifests();
@@ -232,18 +233,5 @@ class HelmChartTest {
         assertThatThrownBy(() -> chart.render().set("autoscaling.enabled", true).set("autoscaling.minReplicas", 5)
                 .set("autoscaling.maxReplicas", 3).manifests())
                 .hasMessageContaining("minReplicas (5) must not exceed");
-    }
-
-    private static void copyChart(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
     }
 }

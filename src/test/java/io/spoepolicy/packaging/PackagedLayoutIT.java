@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.spoepolicy.testkit.AgentFrame;
 import io.spoepolicy.testkit.MessageBuilder;
 import io.spoepolicy.testkit.SpopTestClient;
+import io.spoepolicy.testsupport.FileTrees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -139,24 +139,11 @@ class PackagedLayoutIT {
         for (String source : dockerfile.layerCopies()) {
             Path layer = builderDir.resolve(Path.of("/builder").relativize(Path.of(source)));
             assertThat(layer).as("COPY source " + source + " exists (Docker fails on a missing one)").isDirectory();
-            copyInto(layer, application);
+            FileTrees.copyInto(layer, application);
         }
         assertThat(application.resolve("application.jar")).isRegularFile();
         assertThat(application.resolve("lib")).isDirectory();
         return application;
-    }
-
-    private static void copyInto(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
     }
 
     private static String javaExecutable() {

@@ -67,7 +67,7 @@ class AllowReasonTest {
                 completed.add(outcome.decision().reason());
             }
         };
-        SyncSpoePolicy withVariable = new Inline("p0", Decision.allow().withVariable("user", "alice"));
+        SyncSpoePolicy withVariable = new Fixed("p0", Decision.allow().withVariable("user", "alice"), true);
         PolicyDispatcher dispatcher = new PolicyDispatcher(Map.of(CheckRequest.MESSAGE,
                 List.of(withVariable, allowing("p1", "looks-odd", true))), new DecisionContract(VarScope.TRANSACTION),
                 scheduler, Duration.ofSeconds(5), listener);
@@ -95,31 +95,15 @@ class AllowReasonTest {
 
     private static SyncSpoePolicy allowing(String name, String reason, boolean inline) {
         Decision decision = new Decision(Verdict.ALLOW, 0, reason, Map.of());
-        return inline ? new Inline(name, decision) : new Scheduled(name, decision);
+        return new Fixed(name, decision, inline);
     }
 
     private static SyncSpoePolicy denying(String name) {
-        return new Inline(name, Decision.deny(403, "blocked"));
+        return new Fixed(name, Decision.deny(403, "blocked"), true);
     }
 
-    private record Inline(String name, Decision decision) implements SyncSpoePolicy {
-        @Override
-        public boolean inline() {
-            return true;
-        }
-
-        @Override
-        public Decision decide(PolicyRequest request) {
-            return decision;
-        }
-    }
-
-    private record Scheduled(String name, Decision decision) implements SyncSpoePolicy {
-        @Override
-        public boolean inline() {
-            return false;
-        }
-
+    /** Always the same decision, taken on the event loop ({@code inline}) or on the policy scheduler. */
+    private record Fixed(String name, Decision decision, boolean inline) implements SyncSpoePolicy {
         @Override
         public Decision decide(PolicyRequest request) {
             return decision;

@@ -37,10 +37,7 @@ class SpopTlsRotationTest {
 
     @DynamicPropertySource
     static void bundle(DynamicPropertyRegistry registry) {
-        for (String property : PKI.serverBundleProperties("spop")) {
-            int equals = property.indexOf('=');
-            registry.add(property.substring(0, equals), () -> property.substring(equals + 1));
-        }
+        PKI.registerServerBundle("spop", registry);
     }
 
     /**

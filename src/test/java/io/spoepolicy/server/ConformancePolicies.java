@@ -11,6 +11,7 @@ import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.SyncSpoePolicy;
+import io.spoepolicy.testsupport.MessagePolicy;
 
 /** Policies with controlled behaviour, one SPOE message name each, for protocol tests. */
 @TestConfiguration(proxyBeanMethods = false)
@@ -19,7 +20,7 @@ class ConformancePolicies {
     /** Answers after {@code ms} milliseconds, reporting how long it was asked to wait. */
     @Bean
     SpoePolicy slowPolicy() {
-        return policy("slow", request -> Mono.delay(Duration.ofMillis(request.integer("ms").orElse(0)))
+        return new MessagePolicy("slow", request -> Mono.delay(Duration.ofMillis(request.integer("ms").orElse(0)))
                 .thenReturn(Decision.allow().withVariable("slept", request.integer("ms").orElse(0))));
     }
 
@@ -31,7 +32,7 @@ class ConformancePolicies {
 
     @Bean
     SpoePolicy gatePolicy(Gate gate) {
-        return policy("gate", request -> gate.opened().thenReturn(Decision.allow()));
+        return new MessagePolicy("gate", request -> gate.opened().thenReturn(Decision.allow()));
     }
 
     /** A gate a test opens once; every policy call waiting on it then completes. */
@@ -49,20 +50,20 @@ class ConformancePolicies {
 
     @Bean
     SpoePolicy failingPolicy() {
-        return policy("boom", request -> {
+        return new MessagePolicy("boom", request -> {
             throw new IllegalStateException("policy failure for the test");
         });
     }
 
     @Bean
     SpoePolicy hangingPolicy() {
-        return policy("hang", request -> Mono.never());
+        return new MessagePolicy("hang", request -> Mono.never());
     }
 
     /** Returns many large variables, more than a small frame can carry. */
     @Bean
     SpoePolicy bigPolicy() {
-        return policy("big", request -> {
+        return new MessagePolicy("big", request -> {
             Decision decision = Decision.deny(403, "big");
             for (int i = 0; i < 50; i++) {
                 decision = decision.withVariable("v" + i, "x".repeat(100));
@@ -74,7 +75,7 @@ class ConformancePolicies {
     /** Returns nothing: the ACK has no decision actions. */
     @Bean
     SpoePolicy silentPolicy() {
-        return policy("silent", request -> Mono.empty());
+        return new MessagePolicy("silent", request -> Mono.empty());
     }
 
     /** Synchronous and not inline: must run on the policy scheduler. */
@@ -94,25 +95,6 @@ class ConformancePolicies {
             @Override
             public Decision decide(PolicyRequest request) {
                 return Decision.allow().withVariable("thread", Thread.currentThread().getName());
-            }
-        };
-    }
-
-    private static SpoePolicy policy(String name, java.util.function.Function<PolicyRequest, Mono<Decision>> body) {
-        return new SpoePolicy() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Set<String> messages() {
-                return Set.of(name);
-            }
-
-            @Override
-            public Mono<Decision> evaluate(PolicyRequest request) {
-                return body.apply(request);
             }
         };
     }

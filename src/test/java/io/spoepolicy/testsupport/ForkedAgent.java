@@ -43,15 +43,7 @@ public final class ForkedAgent implements AutoCloseable {
         for (String property : properties) {
             command.add("--" + property);
         }
-        Process process;
-        try {
-            process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            process.getOutputStream().close();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("cannot start " + command, ex);
-        }
+        Process process = LoggedProcess.start(command, directory, log);
         ForkedAgent agent = new ForkedAgent(process, directory, log, port);
         try {
             await("forked agent listening on " + port).atMost(startTimeout).pollInterval(Duration.ofMillis(200))

@@ -115,16 +115,7 @@ public final class HaproxyProcess implements AutoCloseable {
         for (Path file : configFiles) {
             command.addAll(List.of("-f", file.toString()));
         }
-        try {
-            process = new ProcessBuilder(command)
-                    .directory(directory.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
+        process = LoggedProcess.start(command, directory, logFile);
         // The sockets appear before HAProxy listens on them: refusals mean "not yet".
         await("haproxy ready").atMost(startTimeout).pollInterval(Duration.ofMillis(50))
                 .ignoreExceptionsInstanceOf(UncheckedIOException.class)

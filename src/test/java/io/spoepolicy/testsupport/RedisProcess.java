@@ -69,16 +69,7 @@ public final class RedisProcess implements AutoCloseable {
         List<String> command = List.of(Binaries.redisServer().toString(),
                 "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", directory.toString());
-        try {
-            process = new ProcessBuilder(command)
-                    .directory(directory.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
+        process = LoggedProcess.start(command, directory, logFile);
         await("redis PONG on port " + port).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server exited with code " + process.exitValue() + ":\n"

@@ -14,6 +14,7 @@ import javax.net.ssl.SSLSocketFactory;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A throw-away PKI made with {@code openssl} at test time (private keys are never committed): a CA,
@@ -88,6 +89,14 @@ public final class TestCertificates implements AutoCloseable {
         return List.of(prefix + "keystore.certificate=file:" + certificate("server"),
                 prefix + "keystore.private-key=file:" + privateKey("server"),
                 prefix + "truststore.certificate=file:" + caCertificate());
+    }
+
+    /** Registers {@link #serverBundleProperties} for a {@code @DynamicPropertySource}. */
+    public void registerServerBundle(String bundle, DynamicPropertyRegistry registry) {
+        for (String property : serverBundleProperties(bundle)) {
+            int equals = property.indexOf('=');
+            registry.add(property.substring(0, equals), () -> property.substring(equals + 1));
+        }
     }
 
     /** A client trusting the test CA, presenting {@code clientName}'s certificate, or none if null. */

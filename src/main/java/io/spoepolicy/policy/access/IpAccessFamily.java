@@ -2,24 +2,20 @@ package io.spoepolicy.policy.access;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import io.spoepolicy.policy.SpoePolicy;
-import io.spoepolicy.policy.settings.PolicyBinder;
-import io.spoepolicy.policy.settings.PolicyFamily;
+import io.spoepolicy.policy.settings.ConfiguredPolicyFamily;
 
 /** Builds the {@link IpAccessPolicy} from {@code spoe.policies.ip-access.*}. */
-public final class IpAccessFamily implements PolicyFamily {
+public final class IpAccessFamily extends ConfiguredPolicyFamily<IpAccessProperties> {
 
-    @Override
-    public String name() {
-        return IpAccessPolicy.NAME;
+    public IpAccessFamily() {
+        super(IpAccessPolicy.NAME, IpAccessPolicy.PREFIX, IpAccessProperties.class);
     }
 
     @Override
-    public Optional<SpoePolicy> build(PolicyBinder binder) {
-        IpAccessProperties properties = binder.bind(IpAccessPolicy.PREFIX, IpAccessProperties.class);
-        return properties.enabled() ? Optional.of(new IpAccessPolicy(properties)) : Optional.empty();
+    protected SpoePolicy buildFor(IpAccessProperties properties) {
+        return new IpAccessPolicy(properties);
     }
 
     @Override

@@ -11,9 +11,9 @@ import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SyncSpoePolicy;
-import io.spoepolicy.policy.scope.Scope;
 import io.spoepolicy.policy.scope.ScopeSelector;
 import io.spoepolicy.policy.settings.PolicyConfigurationException;
+import io.spoepolicy.policy.settings.ScopeBinding;
 
 /**
  * Allows, denies or trusts by client address, with allow, deny and trusted networks (IPv4 and
@@ -41,28 +41,18 @@ public final class IpAccessPolicy implements SyncSpoePolicy, DescribedPolicy {
         IpRules top = new IpRules(PREFIX, new IpRules.Lists(properties.allow(), properties.deny(),
                 properties.trusted(), properties.allowFiles(), properties.denyFiles(), properties.trustedFiles()),
                 properties.defaultAction(), properties.denyStatus());
+        this.rules = ScopeBinding.select(PREFIX, top, properties.scopes(), (prefix, i, scope, where) ->
+                new IpRules(prefix, new IpRules.Lists(
+                        or(scope.allow(), properties.allow()), or(scope.deny(), properties.deny()),
+                        or(scope.trusted(), properties.trusted()), or(scope.allowFiles(), properties.allowFiles()),
+                        or(scope.denyFiles(), properties.denyFiles()),
+                        or(scope.trustedFiles(), properties.trustedFiles())),
+                        scope.defaultAction() != null ? scope.defaultAction() : properties.defaultAction(),
+                        scope.denyStatus() != null ? scope.denyStatus() : properties.denyStatus()));
         files.addAll(top.files());
-        List<ScopeSelector.Scoped<IpRules>> scoped = new ArrayList<>();
-        for (int i = 0; i < properties.scopes().size(); i++) {
-            IpAccessProperties.Scope scope = properties.scopes().get(i);
-            String prefix = PREFIX + ".scopes[" + i + "]";
-            Scope where;
-            try {
-                where = Scope.of(scope.hosts(), scope.paths());
-            }
-            catch (IllegalArgumentException ex) {
-                throw new PolicyConfigurationException(prefix, ex.getMessage(), ex);
-            }
-            IpRules rules = new IpRules(prefix, new IpRules.Lists(
-                    or(scope.allow(), properties.allow()), or(scope.deny(), properties.deny()),
-                    or(scope.trusted(), properties.trusted()), or(scope.allowFiles(), properties.allowFiles()),
-                    or(scope.denyFiles(), properties.denyFiles()), or(scope.trustedFiles(), properties.trustedFiles())),
-                    scope.defaultAction() != null ? scope.defaultAction() : properties.defaultAction(),
-                    scope.denyStatus() != null ? scope.denyStatus() : properties.denyStatus());
-            files.addAll(rules.files());
-            scoped.add(new ScopeSelector.Scoped<>(where, rules));
+        for (ScopeSelector.Scoped<IpRules> scoped : rules.entries()) {
+            files.addAll(scoped.value().files());
         }
-        this.rules = new ScopeSelector<>(top, scoped);
     }
 
     private static <T> List<T> or(List<T> value, List<T> fallback) {

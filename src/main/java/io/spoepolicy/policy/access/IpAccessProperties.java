@@ -11,6 +11,9 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.spoepolicy.policy.settings.ConfiguredPolicyFamily;
+import io.spoepolicy.policy.settings.ScopeBinding;
+
 /**
  * The IP access policy ({@code spoe.policies.ip-access.*}). Addresses are matched against all
  * lists at once by longest prefix: the most specific network decides, whichever list it is in;
@@ -43,7 +46,7 @@ public record IpAccessProperties(
         @DefaultValue List<String> allowFiles,
         @DefaultValue List<String> denyFiles,
         @DefaultValue List<String> trustedFiles,
-        @DefaultValue List<@Valid @NotNull Scope> scopes) {
+        @DefaultValue List<@Valid @NotNull Scope> scopes) implements ConfiguredPolicyFamily.Switchable {
 
     @ConstructorBinding
     public IpAccessProperties {
@@ -82,6 +85,7 @@ public record IpAccessProperties(
      */
     public record Scope(String name, List<String> hosts, List<String> paths, List<String> allow,
             List<String> deny, List<String> trusted, List<String> allowFiles, List<String> denyFiles,
-            List<String> trustedFiles, DefaultAction defaultAction, @Min(100) @Max(599) Integer denyStatus) {
+            List<String> trustedFiles, DefaultAction defaultAction, @Min(100) @Max(599) Integer denyStatus)
+            implements ScopeBinding.Entry {
     }
 }

@@ -2,24 +2,20 @@ package io.spoepolicy.policy.auth;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import io.spoepolicy.policy.SpoePolicy;
-import io.spoepolicy.policy.settings.PolicyBinder;
-import io.spoepolicy.policy.settings.PolicyFamily;
+import io.spoepolicy.policy.settings.ConfiguredPolicyFamily;
 
 /** Builds the {@link ApiKeyPolicy} from {@code spoe.policies.api-key.*}. */
-public final class ApiKeyFamily implements PolicyFamily {
+public final class ApiKeyFamily extends ConfiguredPolicyFamily<ApiKeyProperties> {
 
-    @Override
-    public String name() {
-        return ApiKeyPolicy.NAME;
+    public ApiKeyFamily() {
+        super(ApiKeyPolicy.NAME, ApiKeyPolicy.PREFIX, ApiKeyProperties.class);
     }
 
     @Override
-    public Optional<SpoePolicy> build(PolicyBinder binder) {
-        ApiKeyProperties properties = binder.bind(ApiKeyPolicy.PREFIX, ApiKeyProperties.class);
-        return properties.enabled() ? Optional.of(new ApiKeyPolicy(properties)) : Optional.empty();
+    protected SpoePolicy buildFor(ApiKeyProperties properties) {
+        return new ApiKeyPolicy(properties);
     }
 
     @Override

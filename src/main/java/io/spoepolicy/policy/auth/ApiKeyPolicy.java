@@ -1,7 +1,6 @@
 package io.spoepolicy.policy.auth;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +11,9 @@ import io.spoepolicy.policy.DecisionContract;
 import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SyncSpoePolicy;
-import io.spoepolicy.policy.scope.Scope;
 import io.spoepolicy.policy.scope.ScopeSelector;
 import io.spoepolicy.policy.settings.PolicyConfigurationException;
+import io.spoepolicy.policy.settings.ScopeBinding;
 
 /**
  * Authenticates by API key in a request header. On success the key's id becomes the {@code user}
@@ -53,22 +52,9 @@ public final class ApiKeyPolicy implements SyncSpoePolicy, DescribedPolicy {
             grants.put(key, new Grant(new AuthenticatedPrincipal(key.id(), key.scopes(), NAME), allowed));
         }
         AuthRules top = AuthRules.of(PREFIX, properties.requiredScopes(), Map.of(), properties.allowAnonymous());
-        List<ScopeSelector.Scoped<AuthRules>> scoped = new ArrayList<>();
-        for (int i = 0; i < properties.scopes().size(); i++) {
-            ApiKeyProperties.Scope scope = properties.scopes().get(i);
-            String prefix = PREFIX + ".scopes[" + i + "]";
-            Scope where;
-            try {
-                where = Scope.of(scope.hosts(), scope.paths());
-            }
-            catch (IllegalArgumentException ex) {
-                throw new PolicyConfigurationException(prefix, ex.getMessage(), ex);
-            }
-            scoped.add(new ScopeSelector.Scoped<>(where, AuthRules.of(prefix,
-                    scope.requiredScopes() != null ? scope.requiredScopes() : properties.requiredScopes(), Map.of(),
-                    scope.allowAnonymous() != null ? scope.allowAnonymous() : properties.allowAnonymous())));
-        }
-        this.rules = new ScopeSelector<>(top, scoped);
+        this.rules = ScopeBinding.select(PREFIX, top, properties.scopes(), (prefix, i, scope, where) -> AuthRules.of(
+                prefix, scope.requiredScopes() != null ? scope.requiredScopes() : properties.requiredScopes(), Map.of(),
+                scope.allowAnonymous() != null ? scope.allowAnonymous() : properties.allowAnonymous()));
     }
 
     @Override

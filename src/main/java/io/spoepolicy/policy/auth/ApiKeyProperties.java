@@ -10,6 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.spoepolicy.policy.settings.ConfiguredPolicyFamily;
+import io.spoepolicy.policy.settings.ScopeBinding;
+
 /**
  * API-key authentication ({@code spoe.policies.api-key.*}). Keys are kept only as SHA-256 hashes
  * and compared in constant time.
@@ -36,7 +39,7 @@ public record ApiKeyProperties(
         @DefaultValue("spoe") @NotBlank String realm,
         @DefaultValue List<String> requiredScopes,
         @DefaultValue("false") boolean allowAnonymous,
-        @DefaultValue List<@Valid @NotNull Scope> scopes) {
+        @DefaultValue List<@Valid @NotNull Scope> scopes) implements ConfiguredPolicyFamily.Switchable {
 
     /**
      * @param id the key's identity, returned as the {@code user} variable
@@ -61,6 +64,6 @@ public record ApiKeyProperties(
      * @param paths path prefixes
      */
     public record Scope(String name, List<String> hosts, List<String> paths, List<String> requiredScopes,
-            Boolean allowAnonymous) {
+            Boolean allowAnonymous) implements ScopeBinding.Entry {
     }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.jwk.JWKSet;
@@ -20,15 +19,14 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.resilience.GuardFactory;
-import io.spoepolicy.policy.settings.PolicyBinder;
+import io.spoepolicy.policy.settings.ConfiguredPolicyFamily;
 import io.spoepolicy.policy.settings.PolicyConfigurationException;
-import io.spoepolicy.policy.settings.PolicyFamily;
 
 /**
  * Builds the {@link JwtPolicy} from {@code spoe.policies.jwt.*}. The JWKS cache of an endpoint is
  * kept across reloads as long as its URI and timing stay the same, so a reload does not refetch keys.
  */
-public final class JwtFamily implements PolicyFamily {
+public final class JwtFamily extends ConfiguredPolicyFamily<JwtProperties> {
 
     /** Resilience4j instance name of the JWKS endpoint's circuit breaker and time limiter. */
     public static final String GUARD = "jwks";
@@ -51,22 +49,14 @@ public final class JwtFamily implements PolicyFamily {
     }
 
     public JwtFamily(WebClient client, GuardFactory guards, Clock clock) {
+        super(JwtPolicy.NAME, JwtPolicy.PREFIX, JwtProperties.class);
         this.client = client;
         this.guards = guards;
         this.clock = clock;
     }
 
     @Override
-    public String name() {
-        return JwtPolicy.NAME;
-    }
-
-    @Override
-    public Optional<SpoePolicy> build(PolicyBinder binder) {
-        JwtProperties properties = binder.bind(JwtPolicy.PREFIX, JwtProperties.class);
-        if (!properties.enabled()) {
-            return Optional.empty();
-        }
+    protected SpoePolicy buildFor(JwtProperties properties) {
         StaticJwkSource staticKeys = new StaticJwkSource(staticKeys(properties));
         RemoteJwkSource remote = null;
         if (properties.jwkSetUri() != null && !properties.jwkSetUri().isBlank()) {
@@ -80,7 +70,7 @@ public final class JwtFamily implements PolicyFamily {
                 return source;
             });
         }
-        return Optional.of(new JwtPolicy(properties, staticKeys, remote, clock));
+        return new JwtPolicy(properties, staticKeys, remote, clock);
     }
 
     private static URI uri(String text) {

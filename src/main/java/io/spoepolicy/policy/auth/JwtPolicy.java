@@ -1,7 +1,6 @@
 package io.spoepolicy.policy.auth;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -20,9 +19,9 @@ import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.DescribedPolicy;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SpoePolicy;
-import io.spoepolicy.policy.scope.Scope;
 import io.spoepolicy.policy.scope.ScopeSelector;
 import io.spoepolicy.policy.settings.PolicyConfigurationException;
+import io.spoepolicy.policy.settings.ScopeBinding;
 
 /**
  * Authenticates JWT bearer tokens. A valid token's subject becomes the {@code user} variable, its
@@ -75,23 +74,10 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
         });
         AuthRules top = AuthRules.of(PREFIX, properties.requiredScopes(), properties.requiredClaims(),
                 properties.allowAnonymous());
-        List<ScopeSelector.Scoped<AuthRules>> scoped = new ArrayList<>();
-        for (int i = 0; i < properties.scopes().size(); i++) {
-            JwtProperties.Scope scope = properties.scopes().get(i);
-            String prefix = PREFIX + ".scopes[" + i + "]";
-            Scope where;
-            try {
-                where = Scope.of(scope.hosts(), scope.paths());
-            }
-            catch (IllegalArgumentException ex) {
-                throw new PolicyConfigurationException(prefix, ex.getMessage(), ex);
-            }
-            scoped.add(new ScopeSelector.Scoped<>(where, AuthRules.of(prefix,
-                    scope.requiredScopes() != null ? scope.requiredScopes() : properties.requiredScopes(),
-                    scope.requiredClaims() != null ? scope.requiredClaims() : properties.requiredClaims(),
-                    scope.allowAnonymous() != null ? scope.allowAnonymous() : properties.allowAnonymous())));
-        }
-        this.rules = new ScopeSelector<>(top, scoped);
+        this.rules = ScopeBinding.select(PREFIX, top, properties.scopes(), (prefix, i, scope, where) -> AuthRules.of(
+                prefix, scope.requiredScopes() != null ? scope.requiredScopes() : properties.requiredScopes(),
+                scope.requiredClaims() != null ? scope.requiredClaims() : properties.requiredClaims(),
+                scope.allowAnonymous() != null ? scope.allowAnonymous() : properties.allowAnonymous()));
     }
 
     private static Set<JWSAlgorithm> algorithms(List<String> names) {

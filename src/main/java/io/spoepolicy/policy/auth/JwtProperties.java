@@ -15,6 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.spoepolicy.policy.settings.ConfiguredPolicyFamily;
+import io.spoepolicy.policy.settings.ScopeBinding;
+
 /**
  * JWT bearer-token authentication ({@code spoe.policies.jwt.*}).
  *
@@ -62,7 +65,7 @@ public record JwtProperties(
         @DefaultValue("false") boolean allowAnonymous,
         @DefaultValue Map<String, String> claimVariables,
         @DefaultValue List<@Valid @NotNull Scope> scopes,
-        @DefaultValue @Valid Cache cache) {
+        @DefaultValue @Valid Cache cache) implements ConfiguredPolicyFamily.Switchable {
 
     @AssertTrue(message = "set spoe.policies.jwt.jwk-set-uri, jwk-set-file or jwk-set: no key to verify tokens with")
     public boolean isKeySourceSet() {
@@ -96,7 +99,7 @@ public record JwtProperties(
      * @param paths path prefixes
      */
     public record Scope(String name, List<String> hosts, List<String> paths, List<String> requiredScopes,
-            Map<String, String> requiredClaims, Boolean allowAnonymous) {
+            Map<String, String> requiredClaims, Boolean allowAnonymous) implements ScopeBinding.Entry {
     }
 
     /**

@@ -3,7 +3,6 @@ package io.spoepolicy.policy.ratelimit;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -11,14 +10,13 @@ import org.springframework.beans.factory.DisposableBean;
 
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.resilience.GuardFactory;
-import io.spoepolicy.policy.settings.PolicyBinder;
-import io.spoepolicy.policy.settings.PolicyFamily;
+import io.spoepolicy.policy.settings.ConfiguredPolicyFamily;
 
 /**
  * Builds the {@link RateLimitPolicy} from {@code spoe.policies.rate-limit.*}. The local buckets
  * and the Redis connection outlive reloads: a reload that keeps a limit keeps its counts.
  */
-public final class RateLimitFamily implements PolicyFamily, DisposableBean {
+public final class RateLimitFamily extends ConfiguredPolicyFamily<RateLimitProperties> implements DisposableBean {
 
     /** Resilience4j instance name of Redis' circuit breaker and time limiter. */
     public static final String GUARD = "rate-limit-redis";
@@ -40,22 +38,13 @@ public final class RateLimitFamily implements PolicyFamily, DisposableBean {
     }
 
     public RateLimitFamily(GuardFactory guards) {
+        super(RateLimitPolicy.NAME, RateLimitPolicy.PREFIX, RateLimitProperties.class);
         this.guards = guards;
     }
 
-    @Override
-    public String name() {
-        return RateLimitPolicy.NAME;
-    }
-
-    @Override
-    public Optional<SpoePolicy> build(PolicyBinder binder) {
-        RateLimitProperties properties = binder.bind(RateLimitPolicy.PREFIX, RateLimitProperties.class);
-        return properties.enabled() ? Optional.of(buildFor(properties)) : Optional.empty();
-    }
-
     /** The policy for bound properties, sharing this family's buckets and connections. */
-    SpoePolicy buildFor(RateLimitProperties properties) {
+    @Override
+    protected SpoePolicy buildFor(RateLimitProperties properties) {
         LocalRateLimiter buckets = local(properties.local().maxKeys());
         FallbackRateLimiter shared = null;
         if (properties.store() == RateLimitProperties.Store.REDIS) {

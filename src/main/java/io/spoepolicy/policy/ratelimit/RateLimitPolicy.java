@@ -1,9 +1,7 @@
 package io.spoepolicy.policy.ratelimit;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +16,7 @@ import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.scope.Scope;
 import io.spoepolicy.policy.scope.ScopeSelector;
 import io.spoepolicy.policy.settings.PolicyConfigurationException;
+import io.spoepolicy.policy.settings.ScopeBinding;
 
 /**
  * Limits request rates per client address, header, authenticated subject or path prefix, locally
@@ -51,31 +50,20 @@ public final class RateLimitPolicy implements SpoePolicy, DescribedPolicy {
         this.fallbackStatus = properties.redis().fallbackStatus();
         LimitRule top = rule(PREFIX, "default", Scope.EVERYWHERE, properties.limit(), properties.period(),
                 properties.burst(), properties.key(), properties.header(), properties.denyStatus());
-        List<ScopeSelector.Scoped<LimitRule>> scoped = new ArrayList<>();
-        for (int i = 0; i < properties.scopes().size(); i++) {
-            RateLimitProperties.Scope scope = properties.scopes().get(i);
-            String prefix = PREFIX + ".scopes[" + i + "]";
-            Scope where;
-            try {
-                where = Scope.of(scope.hosts(), scope.paths());
-            }
-            catch (IllegalArgumentException ex) {
-                throw new PolicyConfigurationException(prefix, ex.getMessage(), ex);
-            }
+        this.rules = ScopeBinding.select(PREFIX, top, properties.scopes(), (prefix, i, scope, where) -> {
             String name = scope.name() != null && !scope.name().isBlank() ? scope.name() : "scope-" + i;
             if (!name.matches("[A-Za-z0-9_.-]+") || name.equals("default")) {
                 throw new PolicyConfigurationException(prefix + ".name",
                         "'" + name + "' must be letters, digits, '_', '.' or '-', and not 'default'");
             }
-            scoped.add(new ScopeSelector.Scoped<>(where, rule(prefix, name, where,
+            return rule(prefix, name, where,
                     scope.limit() != null ? scope.limit() : properties.limit(),
                     scope.period() != null ? scope.period() : properties.period(),
                     scope.burst() != null ? scope.burst() : properties.burst(),
                     scope.key() != null ? scope.key() : properties.key(),
                     scope.header() != null ? scope.header() : properties.header(),
-                    scope.denyStatus() != null ? scope.denyStatus() : properties.denyStatus())));
-        }
-        this.rules = new ScopeSelector<>(top, scoped);
+                    scope.denyStatus() != null ? scope.denyStatus() : properties.denyStatus());
+        });
     }
 
     private static LimitRule rule(String prefix, String name, Scope scope, long limit, Duration period, long burst,

@@ -13,6 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.spoepolicy.policy.settings.ConfiguredPolicyFamily;
+import io.spoepolicy.policy.settings.ScopeBinding;
+
 /**
  * Rate limiting ({@code spoe.policies.rate-limit.*}): {@code limit} requests per {@code period},
  * with up to {@code burst} at once (a token bucket of capacity {@code burst} refilled at
@@ -47,7 +50,7 @@ public record RateLimitProperties(
         @DefaultValue("local") @NotNull Store store,
         @DefaultValue @Valid Local local,
         @DefaultValue @Valid Redis redis,
-        @DefaultValue List<@Valid @NotNull Scope> scopes) {
+        @DefaultValue List<@Valid @NotNull Scope> scopes) implements ConfiguredPolicyFamily.Switchable {
 
     @AssertTrue(message = "must be positive")
     public boolean isPeriodPositive() {
@@ -114,6 +117,7 @@ public record RateLimitProperties(
      * @param paths path prefixes
      */
     public record Scope(String name, List<String> hosts, List<String> paths, @Min(1) Long limit, Duration period,
-            @Min(0) Long burst, KeySource key, String header, @Min(100) @Max(599) Integer denyStatus) {
+            @Min(0) Long burst, KeySource key, String header, @Min(100) @Max(599) Integer denyStatus)
+            implements ScopeBinding.Entry {
     }
 }

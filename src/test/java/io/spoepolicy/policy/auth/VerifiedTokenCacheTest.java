@@ -11,19 +11,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
-import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
-import org.springframework.web.reactive.function.client.WebClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.resilience.GuardFactory;
-import io.spoepolicy.policy.settings.PolicyBinder;
 import io.spoepolicy.policy.settings.PolicyConfigurationException;
 import io.spoepolicy.protocol.SpopMessage;
 import io.spoepolicy.testsupport.JwksServer;
@@ -39,27 +33,11 @@ class VerifiedTokenCacheTest {
     static final String ISSUER = "https://idp.test/";
     static final String AUDIENCE = "orders-api";
 
-    static RSAKey key1;
-    static RSAKey key2;
-    static RSAKey impostor;
-    static LocalValidatorFactoryBean validator;
+    @RegisterExtension
+    static final JwtFixture fixture = new JwtFixture();
 
     JwksServer idp;
     final MutableClock clock = new MutableClock(Instant.now());
-
-    @BeforeAll
-    static void keys() {
-        key1 = Tokens.rsaKey("k1");
-        key2 = Tokens.rsaKey("k2");
-        impostor = Tokens.rsaKey("k1");
-        validator = new LocalValidatorFactoryBean();
-        validator.afterPropertiesSet();
-    }
-
-    @AfterAll
-    static void closeValidator() {
-        validator.close();
-    }
 
     @AfterEach
     void stopIdp() {
@@ -77,7 +55,7 @@ class VerifiedTokenCacheTest {
         Map<String, String> off = new HashMap<>(config);
         off.put("cache.max-entries", "0");
         JwtPolicy uncached = build(off);
-        String token = Tokens.sign(key1, Tokens.claims("alice", ISSUER, AUDIENCE).claim("scope", "orders:read profile")
+        String token = Tokens.sign(fixture.key1(), Tokens.claims("alice", ISSUER, AUDIENCE).claim("scope", "orders:read profile")
                 .claim("email", "alice@example.com").claim("tenant", "other").build());
 
         for (String path : new String[] {"/orders", "/admin", "/tenant", "/orders"}) {
@@ -100,7 +78,7 @@ class VerifiedTokenCacheTest {
     void aTokenThatExpiresBetweenTwoUsesIsRejectedOnTheSecond() {
         JwtPolicy policy = build(staticKeys(Map.of("clock-skew", "10s")));
         Instant expires = clock.instant().plus(Duration.ofMinutes(2));
-        String token = Tokens.sign(key1, Tokens.claims("alice", ISSUER, AUDIENCE)
+        String token = Tokens.sign(fixture.key1(), Tokens.claims("alice", ISSUER, AUDIENCE)
                 .expirationTime(java.util.Date.from(expires)).build());
         assertThat(reason(policy, token, "/")).isEmpty();
         assertThat(policy.cachedTokens()).isEqualTo(1);
@@ -116,14 +94,14 @@ class VerifiedTokenCacheTest {
     @Test
     void forgedExpiredAndMisaddressedTokensAreNeverCached() {
         JwtPolicy policy = build(staticKeys(Map.of()));
-        String genuine = Tokens.sign(key1, Tokens.claims("alice", ISSUER, AUDIENCE).build());
+        String genuine = Tokens.sign(fixture.key1(), Tokens.claims("alice", ISSUER, AUDIENCE).build());
         assertThat(reason(policy, genuine, "/")).isEmpty();
         // The genuine token's header and claims with another key's signature.
-        String forged = Tokens.sign(impostor, Tokens.claims("alice", ISSUER, AUDIENCE).build());
+        String forged = Tokens.sign(fixture.impostor(), Tokens.claims("alice", ISSUER, AUDIENCE).build());
         String tampered = genuine.substring(0, genuine.lastIndexOf('.')) + forged.substring(forged.lastIndexOf('.'));
-        String expired = Tokens.sign(key1, Tokens.claims("alice", ISSUER, AUDIENCE)
+        String expired = Tokens.sign(fixture.key1(), Tokens.claims("alice", ISSUER, AUDIENCE)
                 .expirationTime(java.util.Date.from(clock.instant().minus(Duration.ofMinutes(5)))).build());
-        String otherAudience = Tokens.sign(key1, Tokens.claims("alice", ISSUER, "other-api").build());
+        String otherAudience = Tokens.sign(fixture.key1(), Tokens.claims("alice", ISSUER, "other-api").build());
         for (int i = 0; i < 3; i++) {
             assertThat(reason(policy, forged, "/")).isEqualTo("token-invalid-signature");
             assertThat(reason(policy, tampered, "/")).isEqualTo("token-invalid-signature");
@@ -135,7 +113,7 @@ class VerifiedTokenCacheTest {
 
     @Test
     void aTokenIsRejectedOnceTheProviderStopsPublishingItsKey() {
-        idp = JwksServer.start(new JWKSet(key1));
+        idp = JwksServer.start(new JWKSet(fixture.key1()));
         Map<String, String> config = new HashMap<>();
         config.put("enabled", "true");
         config.put("issuer", ISSUER);
@@ -144,7 +122,7 @@ class VerifiedTokenCacheTest {
         config.put("jwks.refresh-interval", "200ms");
         config.put("jwks.min-refresh-interval", "0s");
         JwtPolicy policy = build(config);
-        String token = Tokens.sign(key1, Tokens.claims("alice", ISSUER, AUDIENCE).build());
+        String token = Tokens.sign(fixture.key1(), Tokens.claims("alice", ISSUER, AUDIENCE).build());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> reason(policy, token, "/").isEmpty());
         assertThat(policy.cachedTokens()).isEqualTo(1);
@@ -156,14 +134,14 @@ class VerifiedTokenCacheTest {
         assertThat(policy.cachedTokens()).isEqualTo(1);
 
         // Rotation that drops k1: cache hits start the background refresh, then notice the key is gone.
-        idp.keys(new JWKSet(key2));
+        idp.keys(new JWKSet(fixture.key2()));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> "token-unknown-key".equals(reason(policy, token, "/")));
         assertThat(policy.cachedTokens()).isZero();
 
         // The kid published again with other key material: the cached token was signed by the old one.
-        RSAKey replaced = new RSAKey.Builder(impostor.toPublicJWK()).keyID("k1").build();
-        idp.keys(new JWKSet(key1));
+        RSAKey replaced = new RSAKey.Builder(fixture.impostor().toPublicJWK()).keyID("k1").build();
+        idp.keys(new JWKSet(fixture.key1()));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> reason(policy, token, "/").isEmpty());
         idp.keys(new JWKSet(replaced));
@@ -176,7 +154,7 @@ class VerifiedTokenCacheTest {
         JwtPolicy bounded = build(staticKeys(Map.of("cache.max-entries", "5")));
         JwtPolicy off = build(staticKeys(Map.of("cache.max-entries", "0")));
         for (int i = 0; i < 40; i++) {
-            String token = Tokens.sign(key1, Tokens.claims("user-" + i, ISSUER, AUDIENCE).build());
+            String token = Tokens.sign(fixture.key1(), Tokens.claims("user-" + i, ISSUER, AUDIENCE).build());
             assertThat(reason(bounded, token, "/")).isEmpty();
             assertThat(reason(off, token, "/")).isEmpty();
         }
@@ -197,16 +175,13 @@ class VerifiedTokenCacheTest {
         config.put("enabled", "true");
         config.put("issuer", ISSUER);
         config.put("audiences", AUDIENCE);
-        config.put("jwk-set", new JWKSet(key1).toString(true));
+        config.put("jwk-set", new JWKSet(fixture.key1()).toString(true));
         config.putAll(extra);
         return config;
     }
 
     private JwtPolicy build(Map<String, String> config) {
-        Map<String, String> prefixed = new HashMap<>();
-        config.forEach((key, value) -> prefixed.put("spoe.policies.jwt." + key, value));
-        PolicyBinder binder = new PolicyBinder(new Binder(new MapConfigurationPropertySource(prefixed)), validator);
-        return (JwtPolicy) new JwtFamily(WebClient.create(), GuardFactory.standalone(), clock).build(binder).orElseThrow();
+        return fixture.build(config, GuardFactory.standalone(), clock);
     }
 
     /** The deny reason, or "" for an allow. */

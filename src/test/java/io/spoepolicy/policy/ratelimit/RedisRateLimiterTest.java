@@ -93,7 +93,9 @@ class RedisRateLimiterTest {
     @Test
     void scriptIsSentAgainAfterRedisForgotIt() {
         try (RedisRateLimiter shared = limiter()) {
-            RateLimit limit = new RateLimit(10, Duration.ofSeconds(1), 10);
+            // One token back per 6 minutes: "8 left" must not depend on how long the flush took
+            // (with 10 per second a 100 ms stall between the calls gave a token back).
+            RateLimit limit = new RateLimit(10, Duration.ofHours(1), 10);
             assertThat(shared.consume("spoe:rl:test:a", limit).block(Duration.ofSeconds(5)).allowed()).isTrue();
             assertThat(redis.command("SCRIPT FLUSH")).isEqualTo("+OK");
             assertThat(shared.consume("spoe:rl:test:a", limit).block(Duration.ofSeconds(5)).remaining()).isEqualTo(8);
@@ -110,12 +112,16 @@ class RedisRateLimiterTest {
                             .waitDurationInOpenState(Duration.ofMillis(500)).build()));
             RateLimitFamily family = new RateLimitFamily(new GuardFactory(breakers, null));
             try {
+                // A 1 s Redis budget inside a 5 s deadline (200 ms inside 400 ms before): with Redis up,
+                // a call that overruns the budget on a loaded machine is answered by the fallback and
+                // breaks the "4 allowed, then 429" count; with Redis down, the fallback must still
+                // answer before the deadline.
                 RateLimitProperties.Redis settings = new RateLimitProperties.Redis(redis.uri(), "spoe:rl:",
-                        Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMillis(200), fallback, 503, 2);
+                        Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(200), fallback, 503, 2);
                 RateLimitPolicy policy = (RateLimitPolicy) family.buildFor(RateLimitPolicyTest.properties(4,
                         Duration.ofHours(1), RateLimitProperties.KeySource.IP, null, RateLimitProperties.Store.REDIS,
                         settings, List.of()));
-                PolicyTester tester = PolicyTester.of(policy);
+                PolicyTester tester = PolicyTester.of(Duration.ofSeconds(5), List.of(policy));
                 await().atMost(Duration.ofSeconds(20)).until(() ->
                         tester.send(RateLimitPolicyTest.from("192.0.2.200")).text("ratelimit_fallback") == null);
                 // Shared counting while Redis is up: 4 allowed, then 429.

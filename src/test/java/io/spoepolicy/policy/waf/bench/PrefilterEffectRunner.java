@@ -1,19 +1,16 @@
 package io.spoepolicy.policy.waf.bench;
 
-import io.spoepolicy.policy.waf.CrsTestSupport;
-import io.spoepolicy.policy.waf.InspectionLimits;
 import io.spoepolicy.policy.waf.WafEngine;
+import io.spoepolicy.policy.waf.RuleOperators;
 import io.spoepolicy.policy.waf.WafRequest;
 import io.spoepolicy.policy.waf.WafRules;
-import io.spoepolicy.policy.waf.WafRulesLoader;
 import io.spoepolicy.policy.waf.WafSettings;
 import io.spoepolicy.policy.waf.operator.Operator;
 import io.spoepolicy.policy.waf.operator.OperatorContext;
 import io.spoepolicy.policy.waf.operator.RegexOperator;
-import io.spoepolicy.policy.waf.rules.Rule;
+import io.spoepolicy.testsupport.BenchMessages;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,8 +33,7 @@ class PrefilterEffectRunner {
 
     @Test
     void run() throws Exception {
-        WafSettings settings = new WafSettings(1, 5, false,
-                new InspectionLimits(128 * 1024, 1024, Duration.ofMillis(250)), List.of(), Map.of());
+        WafSettings settings = CrsBench.serviceDefaults();
         WafEngine with = new WafEngine(load(null), settings);
         WafEngine without = new WafEngine(load(op -> op instanceof RegexOperator rx
                 ? new RegexOperator(rx.pattern(), null) : op), settings);
@@ -112,47 +108,21 @@ class PrefilterEffectRunner {
         return (double) (threads.getCurrentThreadCpuTime() - start) / n;
     }
 
-    /** The headers and target of {@code loadgen.Messages.typical()}. */
+    /** {@link BenchMessages#typical()} as the WAF sees it. */
     static WafRequest typicalGet() throws Exception {
-        String[][] headers = {
-            {"host", "shop.example.com"},
-            {"user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                    + "Chrome/126.0.0.0 Safari/537.36"},
-            {"accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"},
-            {"accept-language", "en-US,en;q=0.9,de;q=0.8"},
-            {"accept-encoding", "gzip, deflate, br"},
-            {"referer", "https://shop.example.com/catalog/shoes?page=1"},
-            {"cookie", "session=3f9a1c7e2b8d4a6f9e0c1b2a3d4e5f60; theme=dark"},
-            {"x-forwarded-for", "198.51.100.23"},
-            {"x-request-id", "6c1f0e1a-9d2b-4c3e-8f7a-1b2c3d4e5f60"},
-            {"connection", "keep-alive"}};
         List<Map.Entry<String, String>> list = new java.util.ArrayList<>();
-        for (String[] h : headers) {
+        for (String[] h : BenchMessages.TYPICAL_HEADERS) {
             list.add(new AbstractMap.SimpleImmutableEntry<>(h[0], h[1]));
         }
-        return new WafRequest(InetAddress.getByName("203.0.113.7"), "GET", "/api/v1/products/12345",
-                "page=2&sort=price&q=running+shoes", "HTTP/1.1", list, null);
+        return new WafRequest(InetAddress.getByName(BenchMessages.CLIENT_IP), "GET", BenchMessages.PATH,
+                BenchMessages.QUERY, "HTTP/1.1", list, null);
     }
 
     private static WafRules load(UnaryOperator<Operator> wrap) throws Exception {
-        WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of());
+        WafRules rules = CrsBench.rules();
         if (wrap != null) {
-            for (int phase = 1; phase <= 5; phase++) {
-                Rule[] program = rules.ruleSet().phase(phase).rules();
-                for (int i = 0; i < program.length; i++) {
-                    program[i] = rewrap(program[i], wrap);
-                }
-            }
+            RuleOperators.wrapAll(rules, wrap);
         }
         return rules;
-    }
-
-    private static Rule rewrap(Rule r, UnaryOperator<Operator> wrap) {
-        if (r == null) {
-            return null;
-        }
-        return new Rule(r.id(), r.phase(), r.source(), r.targets(), r.exclusions(), r.transforms(),
-                r.operator() == null ? null : wrap.apply(r.operator()), r.negated(), r.actions(),
-                rewrap(r.chained(), wrap));
     }
 }

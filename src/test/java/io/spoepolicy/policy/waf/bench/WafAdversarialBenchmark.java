@@ -1,51 +1,28 @@
 package io.spoepolicy.policy.waf.bench;
 
-import io.spoepolicy.policy.waf.CrsTestSupport;
-import io.spoepolicy.policy.waf.InspectionLimits;
-import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRequest;
 import io.spoepolicy.policy.waf.WafResult;
-import io.spoepolicy.policy.waf.WafRules;
-import io.spoepolicy.policy.waf.WafRulesLoader;
-import io.spoepolicy.policy.waf.WafSettings;
-import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 
 /**
  * Worst cases: 64 KB urlencoded bodies shaped to hurt regex engines and rule evaluation, with
  * OWASP CRS loaded and no time budget. One evaluation takes long enough to time it singly.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-public class WafAdversarialBenchmark {
-
-    @Param({"1", "2"})
-    public int paranoiaLevel;
+public class WafAdversarialBenchmark extends CrsEngineBenchmark {
 
     @Param({"nested-brackets", "quote-storm", "sql-keywords", "many-args"})
     public String adversarialBody;
 
-    private WafEngine engine;
     private WafRequest adversarial;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of());
-        engine = new WafEngine(rules, new WafSettings(paranoiaLevel, 5, false,
-                new InspectionLimits(128 * 1024, 4096, Duration.ZERO), List.of(), Map.of()));
+    public void setUp() {
         adversarial = WafBenchmark.post(WafBenchmark.adversarialBody(adversarialBody));
     }
 

@@ -1,52 +1,31 @@
 package io.spoepolicy.policy.waf.bench;
 
-import io.spoepolicy.policy.waf.CrsTestSupport;
-import io.spoepolicy.policy.waf.InspectionLimits;
-import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRequest;
 import io.spoepolicy.policy.waf.WafResult;
-import io.spoepolicy.policy.waf.WafRules;
-import io.spoepolicy.policy.waf.WafRulesLoader;
-import io.spoepolicy.policy.waf.WafSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 
 /**
  * Evaluation time of one typical request with OWASP CRS loaded (10 headers, 5 query arguments,
  * 1 KB urlencoded form) at paranoia levels 1 and 2. Sample-time mode, so the report has the
  * median and the tail. {@link WafAdversarialBenchmark} covers hostile 64 KB bodies.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-public class WafBenchmark {
+public class WafBenchmark extends CrsEngineBenchmark {
 
-    @Param({"1", "2"})
-    public int paranoiaLevel;
-
-    private WafEngine engine;
     private WafRequest typical;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of());
-        engine = new WafEngine(rules, new WafSettings(paranoiaLevel, 5, false,
-                new InspectionLimits(128 * 1024, 4096, Duration.ZERO), List.of(), Map.of()));
+    public void setUp() {
         typical = typicalRequest();
     }
 

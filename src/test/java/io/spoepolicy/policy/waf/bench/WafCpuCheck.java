@@ -2,12 +2,8 @@ package io.spoepolicy.policy.waf.bench;
 
 import com.sun.management.ThreadMXBean;
 import io.spoepolicy.policy.PolicyRequest;
-import io.spoepolicy.policy.waf.CrsTestSupport;
-import io.spoepolicy.policy.waf.InspectionLimits;
 import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRules;
-import io.spoepolicy.policy.waf.WafRulesLoader;
-import io.spoepolicy.policy.waf.WafSettings;
 import io.spoepolicy.policy.waf.operator.Operator;
 import io.spoepolicy.policy.waf.operator.RegexOperator;
 import io.spoepolicy.policy.waf.operator.RegexOptions;
@@ -15,10 +11,9 @@ import io.spoepolicy.policy.waf.rules.Rule;
 import io.spoepolicy.policy.waf.rules.RuleSet;
 import io.spoepolicy.policy.waf.spring.WafPolicy;
 import io.spoepolicy.protocol.SpopMessage;
-import io.spoepolicy.testkit.MessageBuilder;
+import io.spoepolicy.testsupport.BenchMessages;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -44,7 +39,7 @@ class WafCpuCheck {
         RegexOptions regex = Boolean.parseBoolean(System.getProperty("waf.cpu.dfa", "true"))
                 ? RegexOptions.DEFAULT : RegexOptions.NO_DFA;
         long loadStart = System.nanoTime();
-        WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of(), regex);
+        WafRules rules = CrsBench.rules(regex);
         System.out.printf("WAF rules loaded in %d ms: %s%n", (System.nanoTime() - loadStart) / 1_000_000,
                 rules.report().summary());
         if (Boolean.getBoolean("waf.cpu.regexFree")) {
@@ -52,11 +47,9 @@ class WafCpuCheck {
             // for free, so what remains is the engine's own per-rule and per-value work.
             rules = new WafRules(withoutRegexCost(rules.ruleSet()), rules.report());
         }
-        WafPolicy policy = new WafPolicy(new WafEngine(rules, new WafSettings(1, 5, false,
-                new InspectionLimits(128 * 1024, 1024, Duration.ofMillis(250)), List.of(), Map.of())), 403, false);
-        SpopMessage get = typicalGet();
-        WafEngine engine = new WafEngine(rules, new WafSettings(1, 5, false,
-                new InspectionLimits(128 * 1024, 4096, Duration.ZERO), List.of(), Map.of()));
+        WafPolicy policy = new WafPolicy(new WafEngine(rules, CrsBench.serviceDefaults()), 403, false);
+        SpopMessage get = BenchMessages.typical();
+        WafEngine engine = CrsBench.unbudgeted(rules, 1);
         var post = WafBenchmark.typicalRequest();
         String jfr = System.getProperty("waf.cpu.jfr");
         jdk.jfr.Recording recording = null;
@@ -101,23 +94,6 @@ class WafCpuCheck {
         Operator op = r.operator() instanceof RegexOperator ? (input, context) -> false : r.operator();
         return new Rule(r.id(), r.phase(), r.source(), r.targets(), r.exclusions(), r.transforms(), op, r.negated(),
                 r.actions(), r.chained() == null ? null : cheap(r.chained()));
-    }
-
-    private static SpopMessage typicalGet() {
-        MessageBuilder b = MessageBuilder.message("check-request").ip("203.0.113.7").method("GET")
-                .path("/api/v1/products/12345").query("page=2&sort=price&q=running+shoes");
-        b.header("host", "shop.example.com");
-        b.header("user-agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                + "Chrome/126.0.0.0 Safari/537.36");
-        b.header("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8");
-        b.header("accept-language", "en-US,en;q=0.9,de;q=0.8");
-        b.header("accept-encoding", "gzip, deflate, br");
-        b.header("referer", "https://shop.example.com/catalog/shoes?page=1");
-        b.header("cookie", "session=3f9a1c7e2b8d4a6f9e0c1b2a3d4e5f60; theme=dark");
-        b.header("x-forwarded-for", "198.51.100.23");
-        b.header("x-request-id", "6c1f0e1a-9d2b-4c3e-8f7a-1b2c3d4e5f60");
-        b.header("connection", "keep-alive");
-        return b.build();
     }
 
     private static void measure(String name, Supplier<Object> body, long seconds) {

@@ -48,7 +48,7 @@ class CrsDfaSoundnessTest {
         LongAdder calls = new LongAdder();
         LongAdder reachedDfa = new LongAdder();
         LongAdder answeredByDfa = new LongAdder();
-        CrsPrefilterSoundnessTest.instrument(rules, op -> {
+        io.spoepolicy.policy.waf.RuleOperators.wrapAll(rules, op -> {
             if (!(op instanceof RegexOperator rx)) {
                 return op;
             }

@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spoepolicy.policy.waf.CrsTestSupport;
 import io.spoepolicy.policy.waf.InspectionLimits;
+import io.spoepolicy.policy.waf.RuleOperators;
 import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRules;
 import io.spoepolicy.policy.waf.WafRulesLoader;
 import io.spoepolicy.policy.waf.WafSettings;
-import io.spoepolicy.policy.waf.operator.Operator;
 import io.spoepolicy.policy.waf.operator.OperatorContext;
 import io.spoepolicy.policy.waf.operator.RegexOperator;
 import io.spoepolicy.policy.waf.prefilter.RegexLiterals;
 import io.spoepolicy.policy.waf.prefilter.RegexPrefilter;
 import io.spoepolicy.policy.waf.prefilter.RegexSampler;
-import io.spoepolicy.policy.waf.rules.Rule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +49,7 @@ class CrsPrefilterSoundnessTest {
         Map<String, Set<String>> seen = new LinkedHashMap<>();
         LongAdder calls = new LongAdder();
         LongAdder skipped = new LongAdder();
-        instrument(rules, op -> {
+        RuleOperators.wrapAll(rules, op -> {
             if (!(op instanceof RegexOperator rx)) {
                 return op;
             }
@@ -140,7 +138,7 @@ class CrsPrefilterSoundnessTest {
     void writesPatternReport() throws IOException {
         WafRules rules = WafRulesLoader.crs(CrsTestSupport.crs(), List.of());
         Map<String, String> lines = new TreeMap<>();
-        instrument(rules, op -> {
+        RuleOperators.wrapAll(rules, op -> {
             if (op instanceof RegexOperator rx) {
                 RegexLiterals.Analysis a = RegexLiterals.analyze(rx.pattern().pattern());
                 lines.put(rx.pattern().pattern(), a.usable() ? "OK " + a.literals().size() + " " + a.literals()
@@ -224,24 +222,5 @@ class CrsPrefilterSoundnessTest {
     static String abbreviate(String s) {
         String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
         return t.replace("\n", "\\n").replace("\r", "\\r");
-    }
-
-    /** Wraps every operator of every rule (chains included) in place, before the engine is built. */
-    static void instrument(WafRules rules, UnaryOperator<Operator> wrap) {
-        for (int phase = 1; phase <= 5; phase++) {
-            Rule[] program = rules.ruleSet().phase(phase).rules();
-            for (int i = 0; i < program.length; i++) {
-                program[i] = rewrap(program[i], wrap);
-            }
-        }
-    }
-
-    private static Rule rewrap(Rule r, UnaryOperator<Operator> wrap) {
-        if (r == null) {
-            return null;
-        }
-        return new Rule(r.id(), r.phase(), r.source(), r.targets(), r.exclusions(), r.transforms(),
-                r.operator() == null ? null : wrap.apply(r.operator()), r.negated(), r.actions(),
-                rewrap(r.chained(), wrap));
     }
 }

@@ -1,4 +1,4 @@
-package io.spoepolicy.loadgen;
+package io.spoepolicy.testsupport;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +10,10 @@ import io.spoepolicy.testkit.MessageBuilder;
 /**
  * The messages the benchmarks send, shaped like the {@code check-request} of
  * {@code docs/haproxy/spoe.conf}: client address, method, path, query and {@code req.hdrs_bin}.
+ * In the test sources so the WAF benchmarks there measure the same request as JMH and the load
+ * generator (which see the test sources in the {@code bench} profile).
  */
-public final class Messages {
+public final class BenchMessages {
 
     /** Ten headers of a browser request, as {@code wrk} in the end-to-end run sends them too. */
     public static final List<String[]> TYPICAL_HEADERS = List.of(
@@ -27,15 +29,17 @@ public final class Messages {
             new String[] {"x-request-id", "6c1f0e1a-9d2b-4c3e-8f7a-1b2c3d4e5f60"},
             new String[] {"connection", "keep-alive"});
 
+    /** The client address of every message unless a benchmark gives another (TEST-NET-3). */
+    public static final String CLIENT_IP = "203.0.113.7";
     public static final String PATH = "/api/v1/products/12345";
     public static final String QUERY = "page=2&sort=price&q=running+shoes";
 
-    private Messages() {
+    private BenchMessages() {
     }
 
     /** IP, method, path, query and ten headers: the typical NOTIFY of the benchmarks. */
     public static SpopMessage typical() {
-        return typical("203.0.113.7", List.of());
+        return typical(CLIENT_IP, List.of());
     }
 
     /** The typical message from another client address, with more headers after the ten. */
@@ -48,7 +52,7 @@ public final class Messages {
 
     /** The typical message with about {@code headerBytes} of headers (padded with x-pad-N headers). */
     public static SpopMessage bigHeaders(int headerBytes) {
-        MessageBuilder builder = MessageBuilder.message("check-request").ip("203.0.113.7").method("GET").path(PATH).query(QUERY);
+        MessageBuilder builder = MessageBuilder.message("check-request").ip(CLIENT_IP).method("GET").path(PATH).query(QUERY);
         List<String[]> headers = new ArrayList<>(TYPICAL_HEADERS);
         int size = MessageBuilder.headersBinary(headers).length;
         for (int i = 0; size < headerBytes; i++) {
@@ -62,7 +66,7 @@ public final class Messages {
 
     /** Only the client address: the smallest useful NOTIFY. */
     public static SpopMessage minimal() {
-        return MessageBuilder.message("check-request").ip("203.0.113.7").build();
+        return MessageBuilder.message("check-request").ip(CLIENT_IP).build();
     }
 
     /** By name, for command lines: typical, big (8 KB of headers) or minimal. */
