@@ -18,6 +18,7 @@ final class RegexCompiler {
 
     private final RegexOptions options;
     private final Map<String, RegexOperator> byPattern = new HashMap<>();
+    private final Map<String, String> withoutDfa = new HashMap<>();
 
     RegexCompiler(RegexOptions options) {
         this.options = options;
@@ -26,11 +27,16 @@ final class RegexCompiler {
     /** {@code pattern} compiled by RE2J with DOTALL only. */
     RegexOperator operator(Pattern pattern) {
         return byPattern.computeIfAbsent(pattern.pattern(), p -> new RegexOperator(pattern,
-                RegexPrefilter.forPattern(p).orElse(null), options.dfa() ? dfa(p).dfa() : null));
+                RegexPrefilter.forPattern(p).orElse(null), options.dfa() ? dfa(p) : null));
     }
 
-    private DfaCompiler.Result dfa(String pattern) {
-        return DfaCompiler.compile(pattern, Re2Reader.DOT_NL, options.dfaMaxStates(), options.dfaMaxTableBytes());
+    private RegexDfa dfa(String pattern) {
+        DfaCompiler.Result r = DfaCompiler.compile(pattern, Re2Reader.DOT_NL, options.dfaMaxStates(),
+                options.dfaMaxTableBytes());
+        if (r.dfa() == null) {
+            withoutDfa.put(pattern, r.reason());
+        }
+        return r.dfa();
     }
 
     WafRegexReport report() {
@@ -45,8 +51,7 @@ final class RegexCompiler {
         for (Map.Entry<String, RegexOperator> e : byPattern.entrySet()) {
             RegexDfa d = e.getValue().dfa();
             if (d == null) {
-                String reason = dfa(e.getKey()).reason();
-                reasons.merge(reason.replaceAll("\\d+", "N"), 1, Integer::sum);
+                reasons.merge(withoutDfa.get(e.getKey()).replaceAll("\\d+", "N"), 1, Integer::sum);
             } else {
                 bytes += d.tableBytes();
                 if (d.lazy()) {

@@ -83,6 +83,13 @@ class CrsDfaSoundnessTest {
         }
         seen.values().forEach(corpus::addAll);
         List<String> corpusList = new ArrayList<>(corpus);
+        long lazyStates = 0;
+        for (RegexOperator rx : operators.values()) {
+            if (rx.dfa() != null && rx.dfa().lazy()) {
+                lazyStates += rx.dfa().states();
+            }
+        }
+        System.out.printf("lazy DFAs after the regression replay: %d states in all%n", lazyStates);
 
         List<String> violations = new ArrayList<>();
         int exact = 0;

@@ -77,13 +77,12 @@ public final class DfaCompiler {
             if (dfa == null || dfa.tableBytes() > maxTableBytes) {
                 // Too large to build whole: build it as inputs need, within the same memory.
                 DfaCompiler lazy = new DfaCompiler(nfa);
-                long fixed = new Alphabet(lazy.boundaries()).bytes();
-                int lazyStates = (int) Math.min(TableDfa.MAX_STATES,
-                        Math.max(0, maxTableBytes - fixed) / LazyDfa.bytesPerState(lazy.classes()));
-                if (lazyStates < 16) {
+                long budget = maxTableBytes - new Alphabet(lazy.boundaries()).bytes();
+                if (budget < 16 * LazyDfa.bytesPerState(lazy.classes(), 1)) {
+                    // Not even a few states: not worth a DFA.
                     return new Result(null, "DFA tables above " + maxTableBytes + " bytes");
                 }
-                dfa = new LazyDfa(lazy, lazyStates, builder.exact());
+                dfa = new LazyDfa(lazy, budget, builder.exact());
             }
             return new Result(dfa, null);
         } catch (UnsupportedRegexException e) {

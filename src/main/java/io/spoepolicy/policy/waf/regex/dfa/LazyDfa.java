@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * A {@link RegexDfa} for patterns whose full DFA is too large to build (CRS's command and XSS
  * evasion patterns): states are built as inputs reach them, as RE2's DFA does, and kept. Benign
- * traffic visits few of them. Once {@code maxStates} exist a scan that needs a new one answers
+ * traffic visits few of them. Once {@code maxBytes} are held a scan that needs a new one answers
  * {@link #UNKNOWN} (the caller runs RE2J): memory stays bounded and an input crafted to explore
  * states costs what RE2J costs, no more.
  *
@@ -20,7 +20,9 @@ final class LazyDfa implements RegexDfa {
 
     private final DfaCompiler compiler;
     private final Alphabet alphabet;
-    private final int maxStates;
+    private final long maxBytes;
+    /** Guarded by {@code this}: estimated heap of the states built. */
+    private long bytes;
     private final boolean exact;
     private final State initial;
     /** Guarded by {@code this}. */
@@ -38,10 +40,10 @@ final class LazyDfa implements RegexDfa {
         }
     }
 
-    LazyDfa(DfaCompiler compiler, int maxStates, boolean exact) {
+    LazyDfa(DfaCompiler compiler, long maxBytes, boolean exact) {
         this.compiler = compiler;
         this.alphabet = new Alphabet(compiler.boundaries());
-        this.maxStates = maxStates;
+        this.maxBytes = maxBytes;
         this.exact = exact;
         synchronized (this) {
             this.initial = intern(compiler.initialKey());
@@ -93,11 +95,13 @@ final class LazyDfa implements RegexDfa {
     private State intern(DfaCompiler.Key key) {
         State s = states.get(key);
         if (s == null) {
-            if (states.size() >= maxStates) {
+            long cost = bytesPerState(alphabet.size(), key.nfaStates().length);
+            if (bytes + cost > maxBytes || states.size() >= TableDfa.MAX_STATES) {
                 return null;
             }
             s = new State(key, compiler.acceptsAtEnd(key), alphabet.size());
             states.put(key, s);
+            bytes += cost;
         }
         return s;
     }
@@ -117,19 +121,29 @@ final class LazyDfa implements RegexDfa {
         return states.size();
     }
 
-    /** The bound: per state a reference per class and its NFA state set (estimated). */
+    /** The bound. */
     @Override
     public long tableBytes() {
-        return maxStates * bytesPerState(alphabet.size()) + alphabet.bytes();
+        return maxBytes + alphabet.bytes();
     }
 
-    static long bytesPerState(int classes) {
-        return 4L * classes + 200;
+    /** What the states built so far hold (estimated). */
+    public synchronized long usedBytes() {
+        return bytes + alphabet.bytes();
+    }
+
+    /**
+     * A state's heap: a reference per class, its NFA state set, the state, key and map entry
+     * objects (compressed references).
+     */
+    static long bytesPerState(int classes, int nfaStates) {
+        return 16 + 4L * classes + 16 + 4L * nfaStates + 24 + 24 + 48;
     }
 
     @Override
     public String toString() {
-        return "LazyDfa[" + states() + " of at most " + maxStates + " states, " + alphabet.size() + " classes, "
+        return "LazyDfa[" + states() + " states, " + usedBytes() + " of at most " + tableBytes() + " bytes, "
+                + alphabet.size() + " classes, "
                 + (exact ? "exact" : "upper bound") + "]";
     }
 }
