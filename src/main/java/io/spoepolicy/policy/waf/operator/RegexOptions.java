@@ -12,7 +12,7 @@ package io.spoepolicy.policy.waf.operator;
  */
 public record RegexOptions(boolean dfa, int dfaMaxStates, long dfaMaxTableBytes) {
 
-    public static final int DEFAULT_MAX_STATES = 10_000;
+    public static final int DEFAULT_MAX_STATES = 2_500;
     public static final long DEFAULT_MAX_TABLE_BYTES = 128 * 1024;
     public static final RegexOptions DEFAULT = new RegexOptions(true, DEFAULT_MAX_STATES, DEFAULT_MAX_TABLE_BYTES);
     public static final RegexOptions NO_DFA = new RegexOptions(false, DEFAULT_MAX_STATES, DEFAULT_MAX_TABLE_BYTES);

@@ -73,7 +73,7 @@ public record WafProperties(
      */
     public record RegexDfa(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("10000") @Min(1) @Max(65000) int maxStates,
+            @DefaultValue("2500") @Min(1) @Max(65000) int maxStates,
             @DefaultValue("128KB") @NotNull DataSize maxTableSize) {
 
         public RegexDfa {
