@@ -3,6 +3,7 @@ package io.spoepolicy.policy.waf;
 import io.spoepolicy.policy.waf.crs.CrsDirectory;
 import io.spoepolicy.policy.waf.operator.DataFiles;
 import io.spoepolicy.policy.waf.operator.OperatorFactory;
+import io.spoepolicy.policy.waf.operator.RegexOptions;
 import io.spoepolicy.policy.waf.seclang.SecLangCompiler;
 import io.spoepolicy.policy.waf.seclang.SecLangReader;
 import java.io.IOException;
@@ -29,18 +30,26 @@ public final class WafRulesLoader {
     private WafRulesLoader() {}
 
     public static WafRules builtIn(List<Path> extraFiles) throws IOException {
+        return builtIn(extraFiles, RegexOptions.DEFAULT);
+    }
+
+    public static WafRules builtIn(List<Path> extraFiles, RegexOptions regexOptions) throws IOException {
         ClassLoader cl = WafRulesLoader.class.getClassLoader();
         DataFiles data = name -> Arrays.asList(resource(cl, BUILTIN_FOLDER + name).split("\r?\n"));
-        Session s = new Session(data);
+        Session s = new Session(data, regexOptions);
         s.add(resource(cl, BUILTIN_RULES), "classpath:" + BUILTIN_RULES);
         s.addFiles(extraFiles);
         return s.finish();
     }
 
     public static WafRules crs(Path crsDir, List<Path> extraFiles) throws IOException {
+        return crs(crsDir, extraFiles, RegexOptions.DEFAULT);
+    }
+
+    public static WafRules crs(Path crsDir, List<Path> extraFiles, RegexOptions regexOptions) throws IOException {
         CrsDirectory crs = CrsDirectory.open(crsDir);
         DataFiles data = name -> Files.readAllLines(crs.rulesDir().resolve(name), StandardCharsets.ISO_8859_1);
-        Session s = new Session(data);
+        Session s = new Session(data, regexOptions);
         if (crs.setupFile() != null) {
             s.addFiles(List.of(crs.setupFile()));
         }
@@ -52,7 +61,7 @@ public final class WafRulesLoader {
     /** Rules from SecLang text, e.g. for tests; data files resolve against {@code dataDir}. */
     public static WafRules fromText(String seclang, Path dataDir) {
         DataFiles data = name -> Files.readAllLines(dataDir.resolve(name), StandardCharsets.ISO_8859_1);
-        Session s = new Session(data);
+        Session s = new Session(data, RegexOptions.DEFAULT);
         s.add(seclang, "inline");
         return s.finish();
     }
@@ -68,11 +77,13 @@ public final class WafRulesLoader {
 
     /** One load: all files go through one compiler so later files can update earlier rules. */
     private static final class Session {
+        private final OperatorFactory operators;
         private final SecLangCompiler compiler;
         private final List<String> sources = new ArrayList<>();
 
-        Session(DataFiles data) {
-            this.compiler = new SecLangCompiler(new OperatorFactory(data));
+        Session(DataFiles data, RegexOptions regexOptions) {
+            this.operators = new OperatorFactory(data, regexOptions);
+            this.compiler = new SecLangCompiler(operators);
         }
 
         void add(String text, String name) {
@@ -89,7 +100,7 @@ public final class WafRulesLoader {
         WafRules finish() {
             var ruleSet = compiler.build();
             return new WafRules(ruleSet, new WafLoadReport(sources, ruleSet.ruleCount(),
-                    compiler.skipped(), compiler.degraded()));
+                    compiler.skipped(), compiler.degraded(), operators.regexReport()));
         }
     }
 }

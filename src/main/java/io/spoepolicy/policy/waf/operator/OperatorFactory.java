@@ -23,8 +23,20 @@ public final class OperatorFactory {
     private final SqlInjectionDetector sqli = new SqlInjectionDetector();
     private final XssDetector xss = new XssDetector();
 
+    private final RegexCompiler regexes;
+
     public OperatorFactory(DataFiles dataFiles) {
+        this(dataFiles, RegexOptions.DEFAULT);
+    }
+
+    public OperatorFactory(DataFiles dataFiles, RegexOptions regexOptions) {
         this.dataFiles = dataFiles;
+        this.regexes = new RegexCompiler(regexOptions);
+    }
+
+    /** What the {@code @rx} operators created so far hold. */
+    public io.spoepolicy.policy.waf.WafRegexReport regexReport() {
+        return regexes.report();
     }
 
     public Operator create(String name, String parameter) throws UnsupportedConstructException {
@@ -87,7 +99,7 @@ public final class OperatorFactory {
         try {
             // ModSecurity compiles with PCRE_DOTALL | PCRE_DOLLAR_ENDONLY; RE2J's '$' already
             // means end of text only, DOTALL gives the rest.
-            return new RegexOperator(Pattern.compile(p, Pattern.DOTALL));
+            return regexes.operator(Pattern.compile(p, Pattern.DOTALL));
         } catch (PatternSyntaxException e) {
             throw new UnsupportedConstructException("@rx pattern RE2J cannot compile: " + e.getMessage());
         }

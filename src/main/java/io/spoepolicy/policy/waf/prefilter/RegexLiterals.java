@@ -1,5 +1,6 @@
 package io.spoepolicy.policy.waf.prefilter;
 
+import io.spoepolicy.policy.waf.regex.UnsupportedRegexException;
 import java.util.Set;
 
 /**
@@ -54,7 +55,7 @@ public final class RegexLiterals {
     static Analysis analyze(String pattern, Assumption assumption) {
         LiteralInfo info;
         try {
-            info = LiteralParser.parse(pattern, assumption);
+            info = LiteralBuilder.parse(pattern, assumption);
         } catch (UnsupportedRegexException e) {
             return none("unsupported syntax: " + e.getMessage());
         } catch (RuntimeException e) {

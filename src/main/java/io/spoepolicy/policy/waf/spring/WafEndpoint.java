@@ -36,6 +36,7 @@ public class WafEndpoint {
         out.put("rulesLoaded", report.rulesLoaded());
         out.put("skipped", rows(report.skipped()));
         out.put("degraded", rows(report.degraded()));
+        out.put("regex", report.regex());
         return out;
     }
 

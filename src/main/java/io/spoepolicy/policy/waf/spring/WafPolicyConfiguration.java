@@ -41,10 +41,11 @@ public class WafPolicyConfiguration {
                     throw new IllegalStateException("spoe.policies.waf.crs-dir: not a directory: "
                             + properties.crsDir().toAbsolutePath());
                 }
-                rules = WafRulesLoader.crs(properties.crsDir(), properties.extraRuleFiles());
+                rules = WafRulesLoader.crs(properties.crsDir(), properties.extraRuleFiles(),
+                        properties.regexDfa().options());
             }
             else {
-                rules = WafRulesLoader.builtIn(properties.extraRuleFiles());
+                rules = WafRulesLoader.builtIn(properties.extraRuleFiles(), properties.regexDfa().options());
             }
             log.info("WAF rules: {}", rules.report().summary());
             rules.report().degraded().forEach(d -> log.debug("WAF rule {} at {}: {}", d.ruleId(), d.source(), d.reason()));

@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.spoepolicy.policy.waf.operator.RegexOptions;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -36,6 +39,7 @@ import org.springframework.validation.annotation.Validated;
  *        to keep the payload from being inspected
  * @param exclusions rules switched off per host and/or path prefix
  * @param txVariables further CRS setup values as TX variables (e.g. {@code allowed_methods})
+ * @param regexDfa how {@code @rx} patterns are matched
  */
 @Validated
 @ConfigurationProperties("spoe.policies.waf")
@@ -53,7 +57,37 @@ public record WafProperties(
         @DefaultValue("false") boolean exportMessage,
         @DefaultValue("false") boolean denyPartialInspection,
         @DefaultValue List<@Valid Exclusion> exclusions,
-        @DefaultValue Map<String, String> txVariables) {
+        @DefaultValue Map<String, String> txVariables,
+        @DefaultValue @Valid RegexDfa regexDfa) {
+
+    /**
+     * A DFA per {@code @rx} pattern ({@code spoe.policies.waf.regex-dfa.*}): answers "no match" (and
+     * "match" when the rule captures nothing) in one table lookup per character, so RE2J runs
+     * only to extract captures.
+     *
+     * @param enabled build the DFAs; off, every value a prefilter lets through goes to RE2J
+     * @param maxStates DFA states one pattern may reach while its DFA is built whole (bounds the
+     *        CPU spent at load); beyond, its DFA is built lazily as inputs need it
+     * @param maxTableSize memory one pattern's DFA may hold; a lazily built one stops growing there
+     *        and lets RE2J answer what needs new states
+     */
+    public record RegexDfa(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2500") @Min(1) @Max(65000) int maxStates,
+            @DefaultValue("128KB") @NotNull DataSize maxTableSize) {
+
+        public RegexDfa {
+            if (maxTableSize != null && maxTableSize.isNegative()) {
+                throw new IllegalArgumentException(
+                        "spoe.policies.waf.regex-dfa.max-table-size must not be negative: " + maxTableSize);
+            }
+        }
+
+        /** The engine's options. */
+        public RegexOptions options() {
+            return new RegexOptions(enabled, maxStates, maxTableSize.toBytes());
+        }
+    }
 
     /**
      * Rules removed for matching requests.

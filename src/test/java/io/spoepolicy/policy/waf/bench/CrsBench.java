@@ -6,6 +6,7 @@ import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRules;
 import io.spoepolicy.policy.waf.WafRulesLoader;
 import io.spoepolicy.policy.waf.WafSettings;
+import io.spoepolicy.policy.waf.operator.RegexOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,11 @@ public final class CrsBench {
     /** CRS from {@code -Dspoe.crs.dir} or {@code ../shared/crs}, no exclusions. */
     public static WafRules rules() throws IOException {
         return WafRulesLoader.crs(CrsTestSupport.crs(), List.of());
+    }
+
+    /** The same with the given {@code @rx} options (e.g. without DFAs, for comparisons). */
+    public static WafRules rules(RegexOptions regex) throws IOException {
+        return WafRulesLoader.crs(CrsTestSupport.crs(), List.of(), regex);
     }
 
     /**

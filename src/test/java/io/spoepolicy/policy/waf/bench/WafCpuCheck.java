@@ -6,6 +6,7 @@ import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRules;
 import io.spoepolicy.policy.waf.operator.Operator;
 import io.spoepolicy.policy.waf.operator.RegexOperator;
+import io.spoepolicy.policy.waf.operator.RegexOptions;
 import io.spoepolicy.policy.waf.rules.Rule;
 import io.spoepolicy.policy.waf.rules.RuleSet;
 import io.spoepolicy.policy.waf.spring.WafPolicy;
@@ -34,7 +35,13 @@ class WafCpuCheck {
     @Test
     void run() throws Exception {
         long seconds = Long.getLong("waf.cpu.seconds", 5);
-        WafRules rules = CrsBench.rules();
+        // -Dwaf.cpu.dfa=false loads without the @rx DFAs, for before/after comparisons.
+        RegexOptions regex = Boolean.parseBoolean(System.getProperty("waf.cpu.dfa", "true"))
+                ? RegexOptions.DEFAULT : RegexOptions.NO_DFA;
+        long loadStart = System.nanoTime();
+        WafRules rules = CrsBench.rules(regex);
+        System.out.printf("WAF rules loaded in %d ms: %s%n", (System.nanoTime() - loadStart) / 1_000_000,
+                rules.report().summary());
         if (Boolean.getBoolean("waf.cpu.regexFree")) {
             // The floor a perfect regex prefilter could reach: every @rx call answers "no match"
             // for free, so what remains is the engine's own per-rule and per-value work.

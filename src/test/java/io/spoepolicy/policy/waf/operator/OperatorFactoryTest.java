@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.spoepolicy.policy.waf.rules.Macro;
 import io.spoepolicy.policy.waf.rules.UnsupportedConstructException;
 import java.util.HashMap;
+import io.spoepolicy.policy.waf.regex.dfa.RegexDfa;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,28 @@ class OperatorFactoryTest {
         Ctx ctx = new Ctx();
         assertThat(factory.create("rx", "(\\d+)-(\\d+)").matches("bytes=10-2", ctx)).isTrue();
         assertThat(ctx.tx).containsEntry("0", "10-2").containsEntry("1", "10").containsEntry("2", "2");
+    }
+
+    @Test
+    void regexHasADfaThatAnswersUnlessCapturesAreNeeded() throws Exception {
+        RegexOperator rx = (RegexOperator) factory.create("rx", "(?i)\\bunion\\b.{0,20}\\bselect\\b");
+        assertThat(rx.dfa()).isNotNull();
+        assertThat(rx.dfa().exact()).isTrue();
+        assertThat(factory.create("rx", "(?i)\\bunion\\b.{0,20}\\bselect\\b")).isSameAs(rx);
+        Ctx ctx = new Ctx();
+        ctx.capture = false;
+        assertThat(rx.matches("1 UNION ALL SELECT 2", ctx)).isTrue();
+        assertThat(rx.matches("reunion selected", ctx)).isFalse();
+        assertThat(new OperatorFactory(name -> List.of(), RegexOptions.NO_DFA).create("rx", "a+")).extracting("dfa")
+                .isNull();
+        // Which engine answered: a DFA for "y" in front of RE2J for "x". Without captures the DFA's
+        // exact "match" is final; with captures RE2J runs (and here disagrees).
+        RegexDfa forY = io.spoepolicy.policy.waf.regex.dfa.DfaCompiler.compile("y",
+                io.spoepolicy.policy.waf.regex.Re2Reader.DOT_NL, 100, 1 << 20).dfa();
+        RegexOperator mixed = new RegexOperator(com.google.re2j.Pattern.compile("(x)"), null, forY);
+        assertThat(mixed.matches("y", ctx)).isTrue();
+        assertThat(mixed.matches("x", ctx)).isFalse();
+        assertThat(mixed.matches("y", new Ctx())).isFalse();
     }
 
     @Test

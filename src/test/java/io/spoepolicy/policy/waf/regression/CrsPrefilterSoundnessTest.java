@@ -155,7 +155,7 @@ class CrsPrefilterSoundnessTest {
     }
 
     /** Strings built from the pattern's shape and from its literals, with near misses. */
-    private static List<String> generated(String pattern, Set<String> literals, Random random) {
+    static List<String> generated(String pattern, Set<String> literals, Random random) {
         List<String> out = new ArrayList<>();
         RegexSampler.Generator sampler = RegexSampler.of(pattern);
         if (sampler != null) {
@@ -171,6 +171,9 @@ class CrsPrefilterSoundnessTest {
                 pieces.add(token);
             }
         }
+        if (pieces.isEmpty()) {
+            return out;
+        }
         String[] glue = {"", " ", "'", "\"", "(", ")", "\t", "/", "=", "\\", "%20", "\n", ";", "-", "<", ">"};
         for (int i = 0; i < GENERATED; i++) {
             StringBuilder b = new StringBuilder();
@@ -184,7 +187,7 @@ class CrsPrefilterSoundnessTest {
         return out;
     }
 
-    private static String mutate(String s, Random random) {
+    static String mutate(String s, Random random) {
         StringBuilder b = new StringBuilder(s);
         switch (random.nextInt(6)) {
             case 0 -> {
@@ -216,7 +219,7 @@ class CrsPrefilterSoundnessTest {
         return b.toString();
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
         return t.replace("\n", "\\n").replace("\r", "\\r");
     }

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.spoepolicy.policy.waf.CrsTestSupport;
 import io.spoepolicy.policy.waf.WafEngine;
+import io.spoepolicy.policy.waf.WafRules;
 
 /** Property binding, validation and the enabled switch of the WAF wiring. */
 class WafPolicyConfigurationTest {
@@ -59,5 +60,22 @@ class WafPolicyConfigurationTest {
                 .run(context -> assertThat(context).hasFailed());
         runner.withPropertyValues("spoe.policies.waf.enabled=true", "spoe.policies.waf.crs-dir=/nonexistent/crs")
                 .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("crs-dir"));
+    }
+
+    @Test
+    void regexDfaSettings() {
+        runner.withPropertyValues("spoe.policies.waf.enabled=true")
+                .run(context -> {
+                    io.spoepolicy.policy.waf.WafRegexReport regex = context.getBean(WafRules.class).report().regex();
+                    assertThat(regex.dfaEnabled()).isTrue();
+                    assertThat(regex.exactDfa() + regex.boundDfa()).isEqualTo(regex.patterns()).isPositive();
+                });
+        runner.withPropertyValues("spoe.policies.waf.enabled=true", "spoe.policies.waf.regex-dfa.enabled=false")
+                .run(context -> assertThat(context.getBean(WafRules.class).report().regex().dfaEnabled()).isFalse());
+        runner.withPropertyValues("spoe.policies.waf.enabled=true", "spoe.policies.waf.regex-dfa.max-states=0")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("regexDfa.maxStates"));
+        runner.withPropertyValues("spoe.policies.waf.enabled=true", "spoe.policies.waf.regex-dfa.max-table-size=-1KB")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("spoe.policies.waf.regex-dfa.max-table-size"));
     }
 }

@@ -1,61 +1,71 @@
-package io.spoepolicy.policy.waf.prefilter;
+package io.spoepolicy.policy.waf.regex;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Reads a regex in RE2 syntax (as RE2J parses it) and computes its {@link LiteralInfo} bottom-up,
- * without building a tree. Mirrors RE2's grammar for everything it accepts; whatever it does not
- * model exactly throws {@link UnsupportedRegexException}, so it never guesses.
+ * Reads a regex in RE2 syntax (as RE2J parses it) and hands its structure bottom-up to a
+ * {@link Re2Builder}, without building a tree of its own. Mirrors RE2's grammar for everything it
+ * accepts, tracks the {@code (?ims)} flags with RE2's scoping (a flag group lasts to the end of
+ * the enclosing group, across {@code |}); whatever it does not model exactly throws
+ * {@link UnsupportedRegexException}, so no builder ever guesses. Only patterns RE2J has already
+ * compiled are read, so syntax errors RE2J would report need not all be detected here.
+ *
+ * @param <T> what the builder makes of a sub-pattern
  */
-final class LiteralParser {
+public final class Re2Reader<T> {
 
-    /** Classes with more (folded) characters than this count as "any character". */
-    static final int MAX_CLASS = 10;
+    /** {@code (?i)}: case folding as RE2 folds. */
+    public static final int FOLD_CASE = 1;
+    /** {@code (?s)}: {@code .} matches {@code \n}. */
+    public static final int DOT_NL = 2;
+    /** {@code (?m)}: {@code ^}/{@code $} at line boundaries. */
+    public static final int MULTI_LINE = 4;
 
     private final String p;
-    private final Assumption assumption;
+    private final Re2Builder<T> builder;
     private int pos;
     private int depth;
+    private int flags;
 
-    private LiteralParser(String pattern, Assumption assumption) {
+    private Re2Reader(String pattern, Re2Builder<T> builder, int flags) {
         this.p = pattern;
-        this.assumption = assumption;
+        this.builder = builder;
+        this.flags = flags;
     }
 
-    static LiteralInfo parse(String pattern) throws UnsupportedRegexException {
-        return parse(pattern, Assumption.NONE);
-    }
-
-    static LiteralInfo parse(String pattern, Assumption assumption) throws UnsupportedRegexException {
-        LiteralParser parser = new LiteralParser(pattern, assumption);
-        LiteralInfo info = parser.alternation();
-        if (parser.pos != pattern.length()) {
+    /**
+     * Reads {@code pattern}.
+     *
+     * @param flags the flags the pattern was compiled with ({@link #DOT_NL} for RE2J's DOTALL)
+     */
+    public static <T> T read(String pattern, Re2Builder<T> builder, int flags) throws UnsupportedRegexException {
+        Re2Reader<T> reader = new Re2Reader<>(pattern, builder, flags);
+        T result = reader.alternation();
+        if (reader.pos != pattern.length()) {
             throw new UnsupportedRegexException("unbalanced ')'");
         }
-        return info;
+        return result;
     }
 
-    private LiteralInfo alternation() throws UnsupportedRegexException {
-        List<LiteralInfo> branches = new ArrayList<>();
+    private T alternation() throws UnsupportedRegexException {
+        List<T> branches = new ArrayList<>();
         branches.add(concatenation());
         while (more() && peek() == '|') {
             pos++;
             branches.add(concatenation());
         }
-        return branches.size() == 1 ? branches.get(0) : LiteralInfo.alternate(branches);
+        return branches.size() == 1 ? branches.get(0) : builder.alternate(branches);
     }
 
-    private LiteralInfo concatenation() throws UnsupportedRegexException {
-        LiteralInfo acc = LiteralInfo.EMPTY;
+    private T concatenation() throws UnsupportedRegexException {
+        T acc = builder.empty();
         while (more() && peek() != '|' && peek() != ')') {
             if (p.startsWith("\\Q", pos)) {
                 acc = quoted(acc);
                 continue;
             }
-            LiteralInfo atom = atom();
+            T atom = atom();
             if (atom == null) {
                 // A flag group such as (?i): nothing to repeat, nothing matched.
                 if (more() && isRepeatStart()) {
@@ -63,13 +73,13 @@ final class LiteralParser {
                 }
                 continue;
             }
-            acc = LiteralInfo.concat(acc, repetitions(atom));
+            acc = builder.concat(acc, repetitions(atom));
         }
         return acc;
     }
 
     /** {@code \Q...\E}: literal characters; a following repetition applies to the last one only. */
-    private LiteralInfo quoted(LiteralInfo before) throws UnsupportedRegexException {
+    private T quoted(T before) throws UnsupportedRegexException {
         pos += 2;
         int end = p.indexOf("\\E", pos);
         String text = end < 0 ? p.substring(pos) : p.substring(pos, end);
@@ -80,20 +90,20 @@ final class LiteralParser {
             }
             return before;
         }
-        LiteralInfo acc = before;
+        T acc = before;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isSurrogate(c)) {
                 throw new UnsupportedRegexException("supplementary character in \\Q\\E");
             }
-            LiteralInfo lit = literalChar(c);
-            acc = LiteralInfo.concat(acc, i == text.length() - 1 ? repetitions(lit) : lit);
+            T lit = builder.literal(c, flags);
+            acc = builder.concat(acc, i == text.length() - 1 ? repetitions(lit) : lit);
         }
         return acc;
     }
 
-    private LiteralInfo repetitions(LiteralInfo atom) throws UnsupportedRegexException {
-        LiteralInfo x = atom;
+    private T repetitions(T atom) throws UnsupportedRegexException {
+        T x = atom;
         while (more()) {
             char c = peek();
             int min;
@@ -123,7 +133,7 @@ final class LiteralParser {
             if (more() && peek() == '?') {
                 pos++; // non-greedy: same language
             }
-            x = LiteralInfo.repeat(x, min, max);
+            x = builder.repeat(x, min, max);
         }
         return x;
     }
@@ -196,7 +206,7 @@ final class LiteralParser {
     }
 
     /** One atom, or {@code null} for a flag-only group. */
-    private LiteralInfo atom() throws UnsupportedRegexException {
+    private T atom() throws UnsupportedRegexException {
         char c = peek();
         switch (c) {
             case '(':
@@ -205,11 +215,13 @@ final class LiteralParser {
                 return charClass();
             case '.':
                 pos++;
-                return LiteralInfo.ANY;
+                return builder.anyChar(flags);
             case '^':
+                pos++;
+                return builder.assertion((flags & MULTI_LINE) != 0 ? Re2Assertion.BEGIN_LINE : Re2Assertion.BEGIN_TEXT);
             case '$':
                 pos++;
-                return LiteralInfo.EMPTY;
+                return builder.assertion((flags & MULTI_LINE) != 0 ? Re2Assertion.END_LINE : Re2Assertion.END_TEXT);
             case '*':
             case '+':
             case '?':
@@ -219,22 +231,19 @@ final class LiteralParser {
                     throw new UnsupportedRegexException("missing argument to repetition");
                 }
                 pos++;
-                return literalChar('{');
+                return builder.literal('{', flags);
             case '\\':
                 return escape();
             default:
-                if (Character.isHighSurrogate(c) && pos + 1 < p.length()
-                        && Character.isLowSurrogate(p.charAt(pos + 1))) {
-                    pos += 2;
-                    return LiteralInfo.ANY;
-                }
-                pos++;
-                return literalChar(c);
+                int cp = p.codePointAt(pos);
+                pos += Character.charCount(cp);
+                return builder.literal(cp, flags);
         }
     }
 
-    private LiteralInfo group() throws UnsupportedRegexException {
+    private T group() throws UnsupportedRegexException {
         pos++; // (
+        int saved = flags;
         if (more() && peek() == '?') {
             pos++;
             if (p.startsWith("P<", pos) || (p.startsWith("<", pos) && !p.startsWith("<=", pos)
@@ -244,10 +253,21 @@ final class LiteralParser {
                     throw new UnsupportedRegexException("unterminated group name");
                 }
                 pos = close + 1;
-                return groupBody();
+                return groupBody(saved);
             }
             int start = pos;
+            int changed = flags;
+            boolean clear = false;
             while (more() && "imsU-".indexOf(peek()) >= 0) {
+                char f = peek();
+                int bit = f == 'i' ? FOLD_CASE : f == 's' ? DOT_NL : f == 'm' ? MULTI_LINE : 0;
+                if (f == '-') {
+                    clear = true;
+                } else if (clear) {
+                    changed &= ~bit;
+                } else {
+                    changed |= bit;
+                }
                 pos++;
             }
             if (!more()) {
@@ -258,31 +278,35 @@ final class LiteralParser {
                     throw new UnsupportedRegexException("empty flag group");
                 }
                 pos++;
+                // Lasts until the enclosing group closes (which restores its own saved flags).
+                flags = changed;
                 return null;
             }
             if (peek() == ':') {
                 pos++;
-                return groupBody();
+                flags = changed;
+                return groupBody(saved);
             }
             throw new UnsupportedRegexException("group syntax (?" + peek());
         }
-        return groupBody();
+        return groupBody(saved);
     }
 
-    private LiteralInfo groupBody() throws UnsupportedRegexException {
+    private T groupBody(int savedFlags) throws UnsupportedRegexException {
         if (++depth > 500) {
             throw new UnsupportedRegexException("nesting too deep");
         }
-        LiteralInfo inner = alternation();
+        T inner = alternation();
         depth--;
         if (!more() || peek() != ')') {
             throw new UnsupportedRegexException("missing ')'");
         }
         pos++;
+        flags = savedFlags;
         return inner;
     }
 
-    private LiteralInfo escape() throws UnsupportedRegexException {
+    private T escape() throws UnsupportedRegexException {
         pos++; // backslash
         if (!more()) {
             throw new UnsupportedRegexException("trailing backslash");
@@ -290,11 +314,17 @@ final class LiteralParser {
         char c = peek();
         switch (c) {
             case 'A':
+                pos++;
+                return builder.assertion(Re2Assertion.BEGIN_TEXT);
             case 'z':
+                pos++;
+                return builder.assertion(Re2Assertion.END_TEXT);
             case 'b':
+                pos++;
+                return builder.assertion(Re2Assertion.WORD_BOUNDARY);
             case 'B':
                 pos++;
-                return LiteralInfo.EMPTY;
+                return builder.assertion(Re2Assertion.NOT_WORD_BOUNDARY);
             case 'd':
             case 's':
             case 'w':
@@ -302,16 +332,15 @@ final class LiteralParser {
             case 'S':
             case 'W':
                 pos++;
-                return classInfo(perlClass(c));
+                return builder.charClass(new ClassSpec(false, List.of(new ClassSpec.Perl(c))), flags);
             case 'p':
             case 'P':
-                skipUnicodeClass();
-                return LiteralInfo.ANY;
+                return builder.charClass(new ClassSpec(false, List.of(unicodeClass())), flags);
             case 'C':
                 pos++;
-                return LiteralInfo.ANY;
+                return builder.anyByte();
             default:
-                return literalCode(escapedChar());
+                return builder.literal(escapedChar(), flags);
         }
     }
 
@@ -398,49 +427,42 @@ final class LiteralParser {
         return v;
     }
 
-    private void skipUnicodeClass() throws UnsupportedRegexException {
+    /** {@code \p...} or {@code \P...} at {@code pos}, consumed. */
+    private ClassSpec.UnicodeClass unicodeClass() throws UnsupportedRegexException {
+        boolean negated = peek() == 'P';
         pos++; // p or P
         if (!more()) {
             throw new UnsupportedRegexException("bad \\p");
         }
+        String name;
         if (peek() == '{') {
             int close = p.indexOf('}', pos);
             if (close < 0) {
                 throw new UnsupportedRegexException("bad \\p{...}");
             }
+            name = p.substring(pos + 1, close);
             pos = close + 1;
         } else {
-            pos++;
+            int cp = p.codePointAt(pos);
+            name = new String(Character.toChars(cp));
+            pos += Character.charCount(cp);
         }
-    }
-
-    /** Perl classes as RE2 defines them; the negated ones are "large" ({@code null}). */
-    private static Set<Character> perlClass(char c) {
-        return switch (c) {
-            case 'd' -> chars("0123456789");
-            case 's' -> chars("\t\n\f\r ");
-            default -> null;
-        };
-    }
-
-    private static Set<Character> chars(String s) {
-        Set<Character> out = new TreeSet<>();
-        for (int i = 0; i < s.length(); i++) {
-            out.add(s.charAt(i));
+        if (name.startsWith("^")) {
+            negated = !negated;
+            name = name.substring(1);
         }
-        return out;
+        return new ClassSpec.UnicodeClass(name, negated);
     }
 
-    /** {@code [...]}; {@code null} set means a class too large (or negated) to expand. */
-    private LiteralInfo charClass() throws UnsupportedRegexException {
+    /** {@code [...]}. */
+    private T charClass() throws UnsupportedRegexException {
         pos++; // [
         boolean negated = false;
         if (more() && peek() == '^') {
             negated = true;
             pos++;
         }
-        Set<Character> set = new TreeSet<>();
-        boolean large = false;
+        List<ClassSpec.Item> items = new ArrayList<>();
         boolean first = true;
         while (true) {
             if (!more()) {
@@ -455,9 +477,10 @@ final class LiteralParser {
             if (c == '[' && p.startsWith("[:", pos)) {
                 int close = p.indexOf(":]", pos + 2);
                 if (close >= 0) {
-                    // POSIX class: large for our purposes (RE2 rejects unknown names itself).
+                    String name = p.substring(pos + 2, close);
                     pos = close + 2;
-                    large = true;
+                    boolean neg = name.startsWith("^");
+                    items.add(new ClassSpec.Posix(neg ? name.substring(1) : name, neg));
                     continue;
                 }
             }
@@ -465,18 +488,12 @@ final class LiteralParser {
                 char e = p.charAt(pos + 1);
                 if (e == 'p' || e == 'P') {
                     pos++;
-                    skipUnicodeClass();
-                    large = true;
+                    items.add(unicodeClass());
                     continue;
                 }
                 if ("dswDSW".indexOf(e) >= 0) {
                     pos += 2;
-                    Set<Character> perl = perlClass(e);
-                    if (perl == null) {
-                        large = true;
-                    } else {
-                        set.addAll(perl);
-                    }
+                    items.add(new ClassSpec.Perl(e));
                     continue;
                 }
             }
@@ -489,23 +506,9 @@ final class LiteralParser {
                     throw new UnsupportedRegexException("bad class range");
                 }
             }
-            if (hi - lo >= 128) {
-                large = true;
-            } else {
-                for (int x = lo; x <= hi && !large; x++) {
-                    int f = LiteralFold.literal(x);
-                    if (f < 0) {
-                        large = true;
-                    } else {
-                        set.add((char) f);
-                    }
-                }
-            }
+            items.add(new ClassSpec.Range(lo, hi));
         }
-        if (negated || large || set.isEmpty()) {
-            return LiteralInfo.ANY;
-        }
-        return oneOf(set);
+        return builder.charClass(new ClassSpec(negated, items), flags);
     }
 
     private int classChar() throws UnsupportedRegexException {
@@ -520,49 +523,9 @@ final class LiteralParser {
             }
             return escapedChar();
         }
-        if (Character.isHighSurrogate(c) && pos + 1 < p.length()
-                && Character.isLowSurrogate(p.charAt(pos + 1))) {
-            int cp = p.codePointAt(pos);
-            pos += 2;
-            return cp;
-        }
-        pos++;
-        return c;
-    }
-
-    private LiteralInfo classInfo(Set<Character> set) {
-        return set == null ? LiteralInfo.ANY : oneOf(set);
-    }
-
-    /**
-     * One character of {@code set} (folded), under the assumption: absent characters cannot be
-     * matched, skipped ones match as the empty string.
-     */
-    private LiteralInfo oneOf(Set<Character> set) {
-        Set<Character> kept = new TreeSet<>();
-        boolean skippable = false;
-        for (char c : set) {
-            if (assumption.isSkipped(c)) {
-                skippable = true;
-            } else if (!assumption.isAbsent(c)) {
-                kept.add(c);
-            }
-        }
-        if (kept.size() > MAX_CLASS) {
-            return LiteralInfo.ANY;
-        }
-        LiteralInfo one = LiteralInfo.oneOf(kept);
-        return skippable ? LiteralInfo.alternate(List.of(one, LiteralInfo.EMPTY)) : one;
-    }
-
-    private LiteralInfo literalChar(char c) {
-        return literalCode(c);
-    }
-
-    /** A literal character: ASCII becomes a folded literal, anything else one unknown character. */
-    private LiteralInfo literalCode(int c) {
-        int f = LiteralFold.literal(c);
-        return f < 0 ? LiteralInfo.ANY : oneOf(Set.of((char) f));
+        int cp = p.codePointAt(pos);
+        pos += Character.charCount(cp);
+        return cp;
     }
 
     private boolean more() {
