@@ -3,20 +3,15 @@ package io.spoepolicy.policy.waf.regression;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spoepolicy.policy.waf.CrsTestSupport;
-import io.spoepolicy.policy.waf.InspectionLimits;
-import io.spoepolicy.policy.waf.WafEngine;
 import io.spoepolicy.policy.waf.WafRegexReport;
 import io.spoepolicy.policy.waf.WafRules;
 import io.spoepolicy.policy.waf.WafRulesLoader;
-import io.spoepolicy.policy.waf.WafSettings;
 import io.spoepolicy.policy.waf.operator.OperatorContext;
 import io.spoepolicy.policy.waf.operator.RegexOperator;
 import io.spoepolicy.policy.waf.prefilter.RegexSampler;
 import io.spoepolicy.policy.waf.regex.dfa.RegexDfa;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -68,21 +63,7 @@ class CrsDfaSoundnessTest {
                 return rx.matches(input, ctx);
             };
         });
-        WafSettings settings = new WafSettings(4, 5, true,
-                new InspectionLimits(1024 * 1024, 4096, Duration.ZERO), List.of(), CrsRegressionTest.CRS_TEST_SETUP);
-        CrsRegressionRunner runner = new CrsRegressionRunner(new WafEngine(rules, settings));
-        Set<String> corpus = new LinkedHashSet<>();
-        for (FtwCase c : FtwLoader.load(crs.resolve("tests"))) {
-            runner.run(c);
-            for (FtwStage s : c.stages()) {
-                RawHttpRequest raw = RawHttpRequest.fromStage(s.input());
-                corpus.add(raw.uri());
-                raw.headers().forEach(h -> corpus.add(h.getValue()));
-                corpus.add(new String(raw.body(), StandardCharsets.ISO_8859_1));
-            }
-        }
-        seen.values().forEach(corpus::addAll);
-        List<String> corpusList = new ArrayList<>(corpus);
+        List<String> corpusList = CrsReplayCorpus.replay(crs, rules, seen.values());
         long lazyStates = 0;
         for (RegexOperator rx : operators.values()) {
             if (rx.dfa() != null && rx.dfa().lazy()) {
