@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.spoepolicy.testsupport.FreePorts;
+import io.spoepolicy.testsupport.LoggedProcess;
 
 /**
  * An agent (the service, or the no-op reference agent) in its own JVM on this machine's loopback,
@@ -73,7 +74,7 @@ public final class AgentProcess implements AutoCloseable {
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("bench-agent-", ".log");
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = LoggedProcess.start(command, Path.of("."), log);
         LocalProcesses.awaitListening("agent", process, log, readyTimeout, List.of(port));
         return new AgentProcess(process, port, System.nanoTime() - start, log);
     }

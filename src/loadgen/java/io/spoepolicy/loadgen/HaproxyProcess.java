@@ -11,6 +11,7 @@ import java.util.Map;
 import io.spoepolicy.testsupport.BenchMessages;
 import io.spoepolicy.testsupport.Binaries;
 import io.spoepolicy.testsupport.FreePorts;
+import io.spoepolicy.testsupport.LoggedProcess;
 
 /**
  * One single-threaded HAProxy for the end-to-end benchmark: a frontend without SPOE and one
@@ -94,8 +95,8 @@ final class HaproxyProcess implements AutoCloseable {
         Files.writeString(workDir.resolve("spoe.conf"), spoe);
         Path log = workDir.resolve("haproxy.log");
         // Same lookup as the tests: -Dspoe.haproxy.bin (e.g. via bench.jvmArgs) selects another build.
-        Process process = new ProcessBuilder(Binaries.haproxy().toString(), "-db", "-f", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = LoggedProcess.start(List.of(Binaries.haproxy().toString(), "-db", "-f", config.toString()),
+                Path.of("."), log);
         LocalProcesses.awaitListening("haproxy", process, log, Duration.ofSeconds(10), frontends.values());
         return new HaproxyProcess(process, frontends);
     }

@@ -31,11 +31,9 @@ final class TableDfa implements RegexDfa {
         int n = input.length();
         int i = 0;
         while (i < n) {
-            char ch = input.charAt(i++);
-            int c = ch;
-            if (Character.isHighSurrogate(ch) && i < n && Character.isLowSurrogate(input.charAt(i))) {
-                c = Character.toCodePoint(ch, input.charAt(i++));
-            }
+            // A pair is one code point, as RE2J reads it; an unpaired surrogate is itself.
+            int c = Character.codePointAt(input, i);
+            i += Character.charCount(c);
             int cls = alphabet.classOf(c);
             char next = table[state * classes + cls];
             if (next >= DEAD) {
