@@ -37,11 +37,8 @@ public record RegexOperator(Pattern pattern, RegexPrefilter prefilter, RegexDfa 
         }
         if (dfa != null) {
             int answer = dfa.search(input);
-            if (answer == RegexDfa.NO) {
-                return false;
-            }
-            if (answer == RegexDfa.YES && dfa.exact() && !context.captureEnabled()) {
-                return true;
+            if (dfaSettles(answer, context.captureEnabled())) {
+                return answer == RegexDfa.YES;
             }
         }
         Matcher m = pattern.matcher(input);
@@ -56,5 +53,13 @@ public record RegexOperator(Pattern pattern, RegexPrefilter prefilter, RegexDfa 
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the DFA's {@code answer} is final, so RE2J need not run: a "no" always is; a "yes"
+     * only from an exact DFA when the rule captures nothing.
+     */
+    public boolean dfaSettles(int answer, boolean captures) {
+        return answer == RegexDfa.NO || (answer == RegexDfa.YES && dfa.exact() && !captures);
     }
 }
