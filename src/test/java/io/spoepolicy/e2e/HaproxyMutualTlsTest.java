@@ -1,5 +1,6 @@
 package io.spoepolicy.e2e;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
@@ -77,8 +78,9 @@ class HaproxyMutualTlsTest {
                     allowed.headerCounts("x-policy-error"), haproxy.spoeStatuses()).containsEntry("allow", 200L);
             assertThat(denied.countStatus(403)).as("%s", denied).isEqualTo(50);
             assertThat(denied.headerCounts("x-policy-action")).containsEntry("deny", 50L);
-            // HAProxy's log lines reach its log file on their own schedule: a bound for a busy machine.
-            await().atMost(Duration.ofSeconds(20)).until(() -> haproxy.spoeStatuses().size() >= warmUp + 250);
+            // HAProxy's log lines reach its log ring on their own schedule: a bound for a busy machine.
+            // Read over the runtime API, where an exchange that fails under load is a poll that saw nothing.
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(UncheckedIOException.class).until(() -> haproxy.spoeStatuses().size() >= warmUp + 250);
             assertThat(haproxy.spoeStatuses().subList(warmUp, haproxy.spoeStatuses().size())).containsOnly(0);
             System.out.printf("[figures] mTLS with HAProxy %s: %d requests, %d decisions, %d TLS handshakes%n",
                     haproxy.version(), 250, 250 - allowed.countMissingHeader("x-policy-action")

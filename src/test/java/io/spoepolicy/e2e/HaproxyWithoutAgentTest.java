@@ -3,6 +3,7 @@ package io.spoepolicy.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,9 +35,17 @@ class HaproxyWithoutAgentTest {
             assertThat(response.header("x-policy-action")).isEmpty();
             // What users' alerts see: 2.x fails the event for want of an applet (2); 3.1+ tries the
             // connection and reports the SPOP I/O error (256 + 1), also once the server is DOWN.
+            // HAProxy starts the server UP, and on 2.x an event that arrives before the first check
+            // took it DOWN waits for a connection that is refused until "timeout processing" (1):
+            // which of the two this first request meets depends on when that check ran.
             String expected = haproxy.version().hasSpopMultiplexer() ? "257" : "2";
-            assertThat(response.header("x-policy-error")).as(haproxy.logTail(20)).contains(expected);
+            List<String> beforeOrAfterFirstCheck = haproxy.version().hasSpopMultiplexer() ? List.of("257")
+                    : List.of("1", "2");
+            assertThat(response.header("x-policy-error")).as(haproxy.logTail(20))
+                    .hasValueSatisfying(error -> assertThat(error).isIn(beforeOrAfterFirstCheck));
+            // From the ring over the runtime API: an exchange that fails under load is a poll that saw nothing.
             List<SpoeLogLine> spoe = await().atMost(Duration.ofSeconds(20))
+                    .ignoreExceptionsInstanceOf(UncheckedIOException.class)
                     .until(haproxy::spoeLogLines, lines -> !lines.isEmpty());
             assertThat(spoe).allSatisfy(line -> {
                 assertThat(line.agent()).isEqualTo("spoe-policy-agent");

@@ -269,8 +269,16 @@ public final class HaproxyProcess implements AutoCloseable {
         return ServerState.fromStatus(stats().field(backend, server, "status"));
     }
 
+    /**
+     * Polls {@code show stat} until the server is in the state. A poll whose runtime API exchange
+     * fails counts as "not yet" instead of failing the wait: the CLI answers from the same threads as
+     * the traffic and can miss {@link #CLI_TIMEOUT} on a starved machine, and while a master-worker
+     * process reloads (some tests reload from another thread while they wait) the socket changes
+     * hands between workers. A wait that never sees the state still fails at {@code timeout}.
+     */
     public void awaitServerState(String backend, String server, ServerState expected, Duration timeout) {
         await(backend + "/" + server + " " + expected).atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(UncheckedIOException.class)
                 .until(() -> serverState(backend, server) == expected);
     }
 

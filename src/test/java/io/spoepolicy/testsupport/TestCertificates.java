@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -73,10 +74,22 @@ public final class TestCertificates implements AutoCloseable {
         return directory.resolve(name + "-bundle.pem");
     }
 
-    /** Issues a new key and certificate for the agent in place (a rotation, as cert-manager does it). */
+    /**
+     * Issues a new key and certificate for the agent and swaps both in at once (a rotation, as
+     * cert-manager does it). Made in place, the new key would sit next to the old certificate for
+     * as long as the second openssl run takes, longer than a short watch quiet period on a loaded
+     * machine: a reload in that moment serves a key that does not match its certificate and every
+     * handshake fails until the next reload. Two renames microseconds apart fall within one quiet
+     * period instead, so a reload sees the old pair or the new one.
+     */
     public void reissueServer() {
         try {
-            leaf("server", "ca", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+            leaf("server-next", "ca", "localhost",
+                    "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+            Files.move(privateKey("server-next"), privateKey("server"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.move(certificate("server-next"), certificate("server"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
