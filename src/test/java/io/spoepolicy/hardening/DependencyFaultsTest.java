@@ -20,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import reactor.core.publisher.Mono;
@@ -47,8 +48,12 @@ import static org.awaitility.Awaitility.await;
  * behaviour answers, the Resilience4j breakers open and close, and the service recovers alone.
  *
  * <p>The scenarios run in order on one service (a Spring context costs a minute on a small
- * machine); each prints one {@code [figures]} line with its counts.
+ * machine); each prints one {@code [figures]} line with its counts. The context is closed after
+ * the class ({@link DirtiesContext}): its Redis and identity provider stop with the class, and a
+ * cached context would go on reconnecting to them and refreshing keys from them in the background
+ * of every later test class in this JVM (threads, sockets and log lines those classes measure).
  */
+@DirtiesContext
 @RequiresRedis
 @SpringBootTest(properties = {"spoe.server.port=0", "server.port=0", "management.server.port=0",
         "spoe.server.host=127.0.0.1", "spoe.policies.deadline=1s",
