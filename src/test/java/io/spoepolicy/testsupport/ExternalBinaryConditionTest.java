@@ -17,6 +17,12 @@ class ExternalBinaryConditionTest {
     private static final String HAPROXY_OVERRIDE = "spoe.haproxy.bin";
 
     private final String savedRequired = System.getProperty(ExternalBinaryCondition.REQUIRED_PROPERTY);
+    /**
+     * Put back rather than cleared: a run pointed at another HAProxy ({@code -Dspoe.haproxy.bin=...})
+     * would otherwise run every later test class in this JVM against the distribution's binary,
+     * while {@link HaproxyBinary#version()} may already have cached the other one's version.
+     */
+    private final String savedOverride = System.getProperty(HAPROXY_OVERRIDE);
     private final ExternalBinaryCondition condition = new ExternalBinaryCondition();
 
     @RequiresHaproxy
@@ -28,11 +34,15 @@ class ExternalBinaryConditionTest {
 
     @AfterEach
     void restoreProperties() {
-        System.clearProperty(HAPROXY_OVERRIDE);
-        if (savedRequired == null) {
-            System.clearProperty(ExternalBinaryCondition.REQUIRED_PROPERTY);
+        restore(HAPROXY_OVERRIDE, savedOverride);
+        restore(ExternalBinaryCondition.REQUIRED_PROPERTY, savedRequired);
+    }
+
+    private static void restore(String name, String value) {
+        if (value == null) {
+            System.clearProperty(name);
         } else {
-            System.setProperty(ExternalBinaryCondition.REQUIRED_PROPERTY, savedRequired);
+            System.setProperty(name, value);
         }
     }
 
