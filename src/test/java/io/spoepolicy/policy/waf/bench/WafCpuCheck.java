@@ -47,6 +47,10 @@ class WafCpuCheck {
             // for free, so what remains is the engine's own per-rule and per-value work.
             rules = new WafRules(withoutRegexCost(rules.ruleSet()), rules.report());
         }
+        int fill = Integer.getInteger("waf.cpu.fill", 0);
+        if (fill > 0) {
+            fillLazyDfas(rules.ruleSet(), fill);
+        }
         WafPolicy policy = new WafPolicy(new WafEngine(rules, CrsBench.serviceDefaults()), 403, false);
         SpopMessage get = BenchMessages.typical();
         WafEngine engine = CrsBench.unbudgeted(rules, 1);
@@ -64,6 +68,43 @@ class WafCpuCheck {
             recording.stop();
             recording.dump(java.nio.file.Path.of(jfr));
         }
+    }
+
+    /**
+     * A long-running agent's varied traffic, compressed: {@code perPattern} distinct random
+     * values through every lazily built DFA, so that each reaches its memory bound on states the
+     * typical requests do not need (before clear-and-rebuild, those then went to RE2J for good).
+     */
+    private static void fillLazyDfas(RuleSet rules, int perPattern) {
+        java.util.Set<RegexOperator> lazy = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int phase : RuleSet.REQUEST_PHASES) {
+            for (Rule r : rules.phase(phase).rules()) {
+                for (Rule link = r; link != null; link = link.chained()) {
+                    if (link.operator() instanceof RegexOperator rx && rx.dfa() != null && rx.dfa().lazy()) {
+                        lazy.add(rx);
+                    }
+                }
+            }
+        }
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
+        long start = System.nanoTime();
+        int hash = 0;
+        StringBuilder sb = new StringBuilder();
+        for (RegexOperator rx : lazy) {
+            for (int k = 0; k < perPattern; k++) {
+                sb.setLength(0);
+                int len = 4 + random.nextInt(60);
+                for (int i = 0; i < len; i++) {
+                    sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                hash += rx.dfa().search(sb);
+            }
+        }
+        sink = hash;
+        System.out.printf(Locale.ROOT, "filled %d lazy DFAs with %d random values each in %d ms: %s%n", lazy.size(),
+                perPattern, (System.nanoTime() - start) / 1_000_000,
+                lazy.stream().map(rx -> rx.dfa().toString()).limit(3).toList());
     }
 
     private static RuleSet withoutRegexCost(RuleSet original) {
