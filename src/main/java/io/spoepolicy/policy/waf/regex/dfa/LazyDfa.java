@@ -177,9 +177,7 @@ final class LazyDfa implements RegexDfa {
             }
             return MATCH_STATE;
         }
-        // At most twice: a fresh generation holds at least the two states (the compiler refuses a
-        // lazy DFA whose bound is below 16 states).
-        for (int attempt = 0; attempt < 2; attempt++) {
+        for (int attempt = 0; ; attempt++) {
             if (g.initial == null) {
                 return null;
             }
@@ -189,9 +187,13 @@ final class LazyDfa implements RegexDfa {
                 source.next[cls] = target;
                 return target;
             }
+            if (attempt > 0) {
+                // Not even an empty cache holds both (the bound is at least 16 one-NFA-state
+                // states; these have large NFA sets): RE2J answers this value.
+                return null;
+            }
             g = reset(g, from.generation == g ? pending : 0);
         }
-        return null;
     }
 
     /**
