@@ -50,6 +50,7 @@ class WafCpuCheck {
         int fill = Integer.getInteger("waf.cpu.fill", 0);
         if (fill > 0) {
             fillLazyDfas(rules.ruleSet(), fill);
+            System.out.println("WAFCPU lazy DFA caches after the fill: " + rules.regexDfaCache());
         }
         WafPolicy policy = new WafPolicy(new WafEngine(rules, CrsBench.serviceDefaults()), 403, false);
         SpopMessage get = BenchMessages.typical();
@@ -64,6 +65,7 @@ class WafCpuCheck {
         }
         measure("typical GET (WafPolicy.decide)", () -> policy.decide(new PolicyRequest(get, "engine")), seconds);
         measure("typical POST 1 KB form (WafEngine)", () -> engine.evaluate(post), seconds);
+        System.out.println("WAFCPU lazy DFA caches at the end: " + rules.regexDfaCache());
         if (recording != null) {
             recording.stop();
             recording.dump(java.nio.file.Path.of(jfr));
