@@ -1,5 +1,6 @@
 package io.spoepolicy.server;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.netty.util.IllegalReferenceCountException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -52,10 +52,13 @@ import static org.awaitility.Awaitility.await;
 class PayloadLifetimeSessionTest {
 
     /**
-     * Long enough that "two running, two waiting" (which the deadline ends, by answering the
-     * running ones and starting the waiting ones) lasts through several Awaitility polls on a
-     * loaded CI machine; at 300 ms a busy run missed that window and the test timed out.
+     * The policy deadline of tests that never reach it: a state a test waits for (policies held
+     * running, NOTIFYs waiting behind them) then lasts until the test itself ends it, however long
+     * a loaded machine takes to poll. A deadline that ended such a state by itself made the test
+     * miss it on two busy CI runs (300 ms, then 3 s).
      */
+    private static final Duration NO_DEADLINE_IN_TEST = Duration.ofSeconds(60);
+    /** The deadline of the test that needs it to fire while a policy still runs. */
     private static final Duration DEADLINE = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -67,13 +70,12 @@ class PayloadLifetimeSessionTest {
     private SpoeServer server;
     private SpopTestClient client;
 
-    @BeforeEach
-    void start() {
+    private void start(Duration deadline) {
         scheduler = Schedulers.newBoundedElastic(4, 64, "lifetime-test");
         PolicyDispatcher dispatcher = new PolicyDispatcher(
                 Map.of("hold", List.<SpoePolicy>of(hold), "slow", List.<SpoePolicy>of(slow),
                         "check-request", List.<SpoePolicy>of(keeping)),
-                new DecisionContract(VarScope.TRANSACTION), scheduler, DEADLINE, PolicyListener.NONE);
+                new DecisionContract(VarScope.TRANSACTION), scheduler, deadline, PolicyListener.NONE);
         NotifyHandler handler = new NotifyHandler() {
             @Override
             public Mono<List<Action>> handle(InboundFrame.Notify notify, SessionContext session) {
@@ -107,12 +109,19 @@ class PayloadLifetimeSessionTest {
         if (client != null) {
             client.close();
         }
-        server.stop();
-        scheduler.dispose();
+        if (server != null) {
+            server.stop();
+            scheduler.dispose();
+        }
     }
 
-    /** Connects, shakes hands and returns the server side of the connection. */
+    /** Starts the agent, connects, shakes hands and returns the server side of the connection. */
     private SpopSession connect() throws IOException {
+        return connect(NO_DEADLINE_IN_TEST);
+    }
+
+    private SpopSession connect(Duration deadline) throws IOException {
+        start(deadline);
         client = SpopTestClient.connect(new InetSocketAddress("127.0.0.1", server.address().getPort()), WAIT);
         client.handshake(16380, "pipelining,fragmentation");
         await().atMost(WAIT).until(() -> registry.size() == 1);
@@ -148,7 +157,7 @@ class PayloadLifetimeSessionTest {
 
     @Test
     void aSyncPolicyStillRunningAfterTheDeadlineKeepsReadingItsOwnRequest() throws Exception {
-        SpopSession session = connect();
+        SpopSession session = connect(DEADLINE);
         client.send(HaproxyFrames.notify(1, 1, message("slow", "/slow-path")));
         assertThat(slow.started.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -171,16 +180,24 @@ class PayloadLifetimeSessionTest {
     @Test
     void closingWithNotifiesInFlightAndWaitingGivesEveryLeaseBack() throws IOException {
         SpopSession session = connect();
-        // Two run (the per-connection limit), two wait.
+        // Two run (the per-connection limit), two wait. One write, so that all four arrive in one
+        // read: the session stops reading at the limit, and NOTIFYs left in the socket would
+        // never be decoded (nor leased) while the first two are held.
+        ByteArrayOutputStream four = new ByteArrayOutputStream();
         for (int stream = 1; stream <= 4; stream++) {
-            client.send(HaproxyFrames.notify(stream, 1, message("hold", "/h" + stream)));
+            four.writeBytes(HaproxyFrames.notify(stream, 1, message("hold", "/h" + stream)));
         }
+        client.send(four.toByteArray());
         await().atMost(WAIT).until(() -> hold.started() == 2 && leases(session) == 4);
         client.close();
         client = null;
 
         await().atMost(WAIT).until(() -> session.state() == SessionState.CLOSED);
-        // The waiting ones at once, the running ones when their evaluation ends (the deadline).
+        // The waiting ones at once; the running ones keep theirs while their evaluation runs...
+        await().atMost(WAIT).until(() -> leases(session) == 2);
+        assertThat(hold.started()).as("waiting NOTIFYs of a closed connection never start").isEqualTo(2);
+        // ...and give them back when it ends.
+        hold.open();
         await().atMost(WAIT).until(() -> leases(session) == 0);
     }
 
