@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import io.spoepolicy.testsupport.CapturedCommand;
 import io.spoepolicy.testsupport.FreePorts;
 import io.spoepolicy.testsupport.LoggedProcess;
 
@@ -111,19 +111,15 @@ public final class AgentProcess implements AutoCloseable {
         return tool(java, "jstat", List.of(option, Long.toString(process.pid())));
     }
 
-    private String tool(String java, String name, List<String> before, String... args)
-            throws IOException, InterruptedException {
+    /** A diagnostic: what the tool printed, even when it hung and was killed. */
+    private String tool(String java, String name, List<String> before, String... args) throws InterruptedException {
         Path jcmd = Path.of(java).resolveSibling(name);
         List<String> command = new ArrayList<>();
         command.add(jcmd.toString());
         command.addAll(before);
         command.addAll(List.of(args));
-        Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!run.waitFor(30, TimeUnit.SECONDS)) {
-            run.destroyForcibly();
-        }
-        return output;
+        return CapturedCommand.run(command, Path.of("."), Duration.ofSeconds(30), CapturedCommand.OnTimeout.KEEP_OUTPUT)
+                .output();
     }
 
     @Override

@@ -1,18 +1,17 @@
 package io.spoepolicy.loadgen;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.spoepolicy.testsupport.BenchMessages;
+import io.spoepolicy.testsupport.CapturedCommand;
 
 /** Runs {@code wrk} (Debian package) against a loopback URL and parses its report. */
 final class Wrk {
@@ -81,13 +80,9 @@ final class Wrk {
             command.add("--");
             command.add(Integer.toString(delayMs));
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("wrk did not finish");
-        }
-        return parse(output);
+        // A report cut short cannot be parsed: a run that outlives its duration fails.
+        return parse(CapturedCommand.run(command, Path.of("."), duration.plusSeconds(30), CapturedCommand.OnTimeout.FAIL)
+                .output());
     }
 
     static Report parse(String output) {

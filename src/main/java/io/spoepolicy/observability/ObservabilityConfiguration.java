@@ -11,6 +11,9 @@ import io.spoepolicy.config.SpoePolicyProperties;
 import io.spoepolicy.config.policies.ActivePolicies;
 import io.spoepolicy.config.policies.PolicyGeneration;
 import io.spoepolicy.policy.PolicyDispatcher;
+import io.spoepolicy.policy.SpoePolicy;
+import io.spoepolicy.policy.auth.JwtFamily;
+import io.spoepolicy.policy.auth.JwtPolicy;
 import io.spoepolicy.server.SessionRegistry;
 import io.spoepolicy.server.SpoeServer;
 
@@ -32,6 +35,28 @@ public class ObservabilityConfiguration {
     @Bean
     DrainMetrics drainMetrics(SpoeServer server) {
         return new DrainMetrics(server);
+    }
+
+    /**
+     * Resolved on each scrape, not at binding: the family and the policies are built late (the
+     * family's web client may itself want the meter registry).
+     */
+    @Bean
+    JwtCacheMetrics jwtCacheMetrics(ObjectProvider<JwtFamily> family, ObjectProvider<ActivePolicies> active) {
+        return new JwtCacheMetrics(() -> {
+            JwtFamily jwt = family.getIfAvailable();
+            return jwt == null ? null : jwt.tokenCacheCounts();
+        }, () -> {
+            ActivePolicies current = active.getIfAvailable();
+            if (current != null) {
+                for (SpoePolicy policy : current.current().policies()) {
+                    if (policy instanceof JwtPolicy jwt) {
+                        return jwt;
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     /** Named so that the health contributor is {@code spop}. */

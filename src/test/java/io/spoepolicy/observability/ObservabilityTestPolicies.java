@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import io.spoepolicy.policy.Decision;
 import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SyncSpoePolicy;
+import io.spoepolicy.testsupport.MessagePolicy;
 
 /** Extra policies for the observability tests: one that overruns the deadline, one WAF-like. */
 @TestConfiguration(proxyBeanMethods = false)
@@ -16,28 +17,15 @@ class ObservabilityTestPolicies {
     /** Sleeps {@code ms} milliseconds on the policy scheduler. */
     @Bean
     SyncSpoePolicy sleepyPolicy() {
-        return new SyncSpoePolicy() {
-            @Override
-            public String name() {
-                return "sleepy";
+        return new MessagePolicy.Sync("sleepy", request -> {
+            try {
+                Thread.sleep(request.integer("ms").orElse(0));
             }
-
-            @Override
-            public Set<String> messages() {
-                return Set.of("sleepy");
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public Decision decide(PolicyRequest request) {
-                try {
-                    Thread.sleep(request.integer("ms").orElse(0));
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-                return Decision.allow();
-            }
-        };
+            return Decision.allow();
+        });
     }
 
     /** Denies like a WAF would, reporting the ids of the rules that matched. */

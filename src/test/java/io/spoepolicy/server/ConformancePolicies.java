@@ -1,14 +1,12 @@
 package io.spoepolicy.server;
 
 import java.time.Duration;
-import java.util.Set;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import reactor.core.publisher.Mono;
 
 import io.spoepolicy.policy.Decision;
-import io.spoepolicy.policy.PolicyRequest;
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.SyncSpoePolicy;
 import io.spoepolicy.testsupport.MessagePolicy;
@@ -81,21 +79,7 @@ class ConformancePolicies {
     /** Synchronous and not inline: must run on the policy scheduler. */
     @Bean
     SyncSpoePolicy threadPolicy() {
-        return new SyncSpoePolicy() {
-            @Override
-            public String name() {
-                return "thread";
-            }
-
-            @Override
-            public Set<String> messages() {
-                return Set.of("thread");
-            }
-
-            @Override
-            public Decision decide(PolicyRequest request) {
-                return Decision.allow().withVariable("thread", Thread.currentThread().getName());
-            }
-        };
+        return new MessagePolicy.Sync("thread",
+                request -> Decision.allow().withVariable("thread", Thread.currentThread().getName()));
     }
 }

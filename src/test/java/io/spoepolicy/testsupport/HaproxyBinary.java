@@ -1,15 +1,15 @@
 package io.spoepolicy.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the {@code haproxy} binary for one-shot questions: its version, and whether a config is valid. */
 public final class HaproxyBinary {
+
+    /** A version question or a config check takes milliseconds; this only stops a hung binary. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private static volatile HaproxyVersion cachedVersion;
 
@@ -48,19 +48,8 @@ public final class HaproxyBinary {
         command.add(Binaries.haproxy().toString());
         command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command)
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .start();
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("haproxy " + args + " did not finish");
-            }
-            return new CheckResult(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            CapturedCommand.Result result = CapturedCommand.run(command, workDir, TIMEOUT, CapturedCommand.OnTimeout.FAIL);
+            return new CheckResult(result.exitCode(), result.output());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

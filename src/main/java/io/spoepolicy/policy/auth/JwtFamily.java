@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -25,6 +28,8 @@ import io.spoepolicy.policy.settings.PolicyConfigurationException;
 /**
  * Builds the {@link JwtPolicy} from {@code spoe.policies.jwt.*}. The JWKS cache of an endpoint is
  * kept across reloads as long as its URI and timing stay the same, so a reload does not refetch keys.
+ * The verified-token caches of the policies it builds count into one counter, so their hit and
+ * miss counts go on across reloads although each reload starts an empty cache.
  */
 public final class JwtFamily extends ConfiguredPolicyFamily<JwtProperties> {
 
@@ -44,6 +49,7 @@ public final class JwtFamily extends ConfiguredPolicyFamily<JwtProperties> {
     private final GuardFactory guards;
     private final Clock clock;
     private final Map<SourceKey, RemoteJwkSource> sources = new ConcurrentHashMap<>();
+    private final StatsCounter tokenCacheStats = new ConcurrentStatsCounter();
 
     private record SourceKey(URI uri, JwtProperties.Jwks timing) {
     }
@@ -70,7 +76,13 @@ public final class JwtFamily extends ConfiguredPolicyFamily<JwtProperties> {
                 return source;
             });
         }
-        return new JwtPolicy(properties, staticKeys, remote, clock);
+        return new JwtPolicy(properties, staticKeys, remote, clock, tokenCacheStats);
+    }
+
+    /** Lookups and evictions of the verified-token caches of every policy built so far. */
+    public CacheCounts tokenCacheCounts() {
+        CacheStats stats = tokenCacheStats.snapshot();
+        return new CacheCounts(stats.hitCount(), stats.missCount(), stats.evictionCount());
     }
 
     private static URI uri(String text) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -54,6 +55,12 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
      * @throws PolicyConfigurationException naming the property at fault
      */
     JwtPolicy(JwtProperties properties, StaticJwkSource staticKeys, RemoteJwkSource remoteKeys, Clock clock) {
+        this(properties, staticKeys, remoteKeys, clock, StatsCounter.disabledStatsCounter());
+    }
+
+    /** @param tokenCacheStats where the verified-token cache counts its lookups and evictions */
+    JwtPolicy(JwtProperties properties, StaticJwkSource staticKeys, RemoteJwkSource remoteKeys, Clock clock,
+            StatsCounter tokenCacheStats) {
         this.properties = properties;
         this.staticKeys = staticKeys;
         this.remoteKeys = remoteKeys;
@@ -63,7 +70,7 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
         this.verifier = new TokenVerifier(algorithms(properties.algorithms()), properties.issuer(),
                 properties.audiences(), properties.clockSkew(), clock);
         this.cache = properties.cache().maxEntries() == 0 ? null
-                : new VerifiedTokenCache(properties.cache().maxEntries(), clock, properties.clockSkew());
+                : new VerifiedTokenCache(properties.cache().maxEntries(), clock, properties.clockSkew(), tokenCacheStats);
         this.claimVariables = new LinkedHashMap<>();
         properties.claimVariables().forEach((claim, variable) -> {
             if (!variable.matches(VARIABLE_NAME)) {
@@ -274,8 +281,18 @@ public final class JwtPolicy implements SpoePolicy, DescribedPolicy {
     }
 
     /** Tokens in the verified-token cache (0 when it is off). */
-    long cachedTokens() {
+    public long cachedTokens() {
         return cache == null ? 0 : cache.size();
+    }
+
+    /**
+     * Key lookups in the JWKS endpoint's key cache (a token's {@code kid} found among the cached
+     * keys, or not), or {@code null} without an endpoint. Tokens served from the verified-token
+     * cache look up no key. No evictions: a fetch replaces the whole set. The counts belong to the
+     * endpoint's source, which reloads keep while the endpoint's URI and timing stay the same.
+     */
+    public CacheCounts jwksCounts() {
+        return remoteKeys == null ? null : new CacheCounts(remoteKeys.keyHits(), remoteKeys.keyMisses(), 0);
     }
 
     /** The JWKS endpoint source, or {@code null}. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import com.nimbusds.jose.JWSHeader;
@@ -54,6 +55,9 @@ final class RemoteJwkSource implements JwkSource {
     private final AtomicReference<Mono<Snapshot>> inflight = new AtomicReference<>();
     private final AtomicLong fetches = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    /** Adders, not atomics: every event loop verifying a new token counts here. */
+    private final LongAdder keyHits = new LongAdder();
+    private final LongAdder keyMisses = new LongAdder();
 
     record Snapshot(List<VerificationKey> keys, long fetchedAt) {
     }
@@ -83,9 +87,11 @@ final class RemoteJwkSource implements JwkSource {
             refreshIfStale(current, now);
             List<VerificationKey> selected = VerificationKey.select(current.keys(), header);
             if (!selected.isEmpty()) {
+                keyHits.increment();
                 return Mono.just(selected);
             }
         }
+        keyMisses.increment();
         Mono<Snapshot> running = inflight.get();
         if (running == null && attempted && now - lastAttempt < minRefreshNanos) {
             // A refresh was just made: the key is unknown (or the provider is down), do not ask again.
@@ -208,5 +214,15 @@ final class RemoteJwkSource implements JwkSource {
 
     long failures() {
         return failures.get();
+    }
+
+    /** Lookups that found the token's key cached. */
+    long keyHits() {
+        return keyHits.sum();
+    }
+
+    /** Lookups that did not (before any fetch, or an unknown {@code kid}), whether or not a fetch then found it. */
+    long keyMisses() {
+        return keyMisses.sum();
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 
 /**
  * Tokens that passed verification, keyed by the exact token text, bounded in entries. An entry
@@ -14,7 +15,8 @@ import com.github.benmanes.caffeine.cache.Expiry;
  * when the caller finds its key gone; callers re-check {@code exp} and {@code nbf} on every hit
  * anyway, so the eviction timing is a memory matter, never a security one. Only verified tokens
  * go in: a forged token costs a full check every time, and cannot push genuine ones out.
- * One cache per policy instance, so a reload (new keys, issuer, audiences) starts empty.
+ * One cache per policy instance, so a reload (new keys, issuer, audiences) starts empty; its
+ * hits, misses and evictions go to a counter that may outlive it (the family's, for metrics).
  */
 final class VerifiedTokenCache {
 
@@ -24,6 +26,14 @@ final class VerifiedTokenCache {
 
     /** @param maxEntries at least 1 */
     VerifiedTokenCache(long maxEntries, Clock clock, Duration clockSkew) {
+        this(maxEntries, clock, clockSkew, StatsCounter.disabledStatsCounter());
+    }
+
+    /**
+     * @param maxEntries at least 1
+     * @param stats where lookups and evictions are counted
+     */
+    VerifiedTokenCache(long maxEntries, Clock clock, Duration clockSkew, StatsCounter stats) {
         this.clock = clock;
         this.skewMillis = clockSkew.toMillis();
         this.tokens = Caffeine.newBuilder()
@@ -46,6 +56,7 @@ final class VerifiedTokenCache {
                         return currentDuration;
                     }
                 })
+                .recordStats(() -> stats)
                 .build();
     }
 

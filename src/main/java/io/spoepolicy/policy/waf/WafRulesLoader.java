@@ -100,7 +100,7 @@ public final class WafRulesLoader {
         WafRules finish() {
             var ruleSet = compiler.build();
             return new WafRules(ruleSet, new WafLoadReport(sources, ruleSet.ruleCount(),
-                    compiler.skipped(), compiler.degraded(), operators.regexReport()));
+                    compiler.skipped(), compiler.degraded(), operators.regexReport()), operators.lazyDfaStats());
         }
     }
 }

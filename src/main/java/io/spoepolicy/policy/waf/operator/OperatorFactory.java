@@ -39,6 +39,11 @@ public final class OperatorFactory {
         return regexes.report();
     }
 
+    /** Live: what the lazily built {@code @rx} DFAs of this load do (cache resets, patterns given up). */
+    public io.spoepolicy.policy.waf.regex.dfa.LazyDfaStats lazyDfaStats() {
+        return regexes.lazyStats();
+    }
+
     public Operator create(String name, String parameter) throws UnsupportedConstructException {
         String p = parameter == null ? "" : parameter;
         switch (name.toLowerCase(java.util.Locale.ROOT)) {

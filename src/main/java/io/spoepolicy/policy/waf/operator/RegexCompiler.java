@@ -5,6 +5,7 @@ import io.spoepolicy.policy.waf.WafRegexReport;
 import io.spoepolicy.policy.waf.prefilter.RegexPrefilter;
 import io.spoepolicy.policy.waf.regex.Re2Reader;
 import io.spoepolicy.policy.waf.regex.dfa.DfaCompiler;
+import io.spoepolicy.policy.waf.regex.dfa.LazyDfaStats;
 import io.spoepolicy.policy.waf.regex.dfa.RegexDfa;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,6 +20,7 @@ final class RegexCompiler {
     private final RegexOptions options;
     private final Map<String, RegexOperator> byPattern = new HashMap<>();
     private final Map<String, String> withoutDfa = new HashMap<>();
+    private final LazyDfaStats lazyStats = new LazyDfaStats();
 
     RegexCompiler(RegexOptions options) {
         this.options = options;
@@ -32,11 +34,16 @@ final class RegexCompiler {
 
     private RegexDfa dfa(String pattern) {
         DfaCompiler.Result r = DfaCompiler.compile(pattern, Re2Reader.DOT_NL, options.dfaMaxStates(),
-                options.dfaMaxTableBytes());
+                options.dfaMaxTableBytes(), lazyStats);
         if (r.dfa() == null) {
             withoutDfa.put(pattern, r.reason());
         }
         return r.dfa();
+    }
+
+    /** Live: what the lazily built DFAs of this load did since (cache resets, patterns given up). */
+    LazyDfaStats lazyStats() {
+        return lazyStats;
     }
 
     WafRegexReport report() {

@@ -70,7 +70,7 @@ public class WafPolicyConfiguration {
     @Bean
     @ConditionalOnClass(Endpoint.class)
     WafEndpoint wafEndpoint(WafRules rules, WafProperties properties) {
-        return new WafEndpoint(rules.report(), properties);
+        return new WafEndpoint(rules.report(), properties, rules.regexDfaCache());
     }
 
     static WafSettings settings(WafProperties p) {

@@ -47,6 +47,11 @@ class WafCpuCheck {
             // for free, so what remains is the engine's own per-rule and per-value work.
             rules = new WafRules(withoutRegexCost(rules.ruleSet()), rules.report());
         }
+        int fill = Integer.getInteger("waf.cpu.fill", 0);
+        if (fill > 0) {
+            fillLazyDfas(rules.ruleSet(), fill);
+            System.out.println("WAFCPU lazy DFA caches after the fill: " + rules.regexDfaCache());
+        }
         WafPolicy policy = new WafPolicy(new WafEngine(rules, CrsBench.serviceDefaults()), 403, false);
         SpopMessage get = BenchMessages.typical();
         WafEngine engine = CrsBench.unbudgeted(rules, 1);
@@ -60,10 +65,48 @@ class WafCpuCheck {
         }
         measure("typical GET (WafPolicy.decide)", () -> policy.decide(new PolicyRequest(get, "engine")), seconds);
         measure("typical POST 1 KB form (WafEngine)", () -> engine.evaluate(post), seconds);
+        System.out.println("WAFCPU lazy DFA caches at the end: " + rules.regexDfaCache());
         if (recording != null) {
             recording.stop();
             recording.dump(java.nio.file.Path.of(jfr));
         }
+    }
+
+    /**
+     * A long-running agent's varied traffic, compressed: {@code perPattern} distinct random
+     * values through every lazily built DFA, so that each reaches its memory bound on states the
+     * typical requests do not need (before clear-and-rebuild, those then went to RE2J for good).
+     */
+    private static void fillLazyDfas(RuleSet rules, int perPattern) {
+        java.util.Set<RegexOperator> lazy = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int phase : RuleSet.REQUEST_PHASES) {
+            for (Rule r : rules.phase(phase).rules()) {
+                for (Rule link = r; link != null; link = link.chained()) {
+                    if (link.operator() instanceof RegexOperator rx && rx.dfa() != null && rx.dfa().lazy()) {
+                        lazy.add(rx);
+                    }
+                }
+            }
+        }
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
+        long start = System.nanoTime();
+        int hash = 0;
+        StringBuilder sb = new StringBuilder();
+        for (RegexOperator rx : lazy) {
+            for (int k = 0; k < perPattern; k++) {
+                sb.setLength(0);
+                int len = 4 + random.nextInt(60);
+                for (int i = 0; i < len; i++) {
+                    sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                hash += rx.dfa().search(sb);
+            }
+        }
+        sink = hash;
+        System.out.printf(Locale.ROOT, "filled %d lazy DFAs with %d random values each in %d ms: %s%n", lazy.size(),
+                perPattern, (System.nanoTime() - start) / 1_000_000,
+                lazy.stream().map(rx -> rx.dfa().toString()).limit(3).toList());
     }
 
     private static RuleSet withoutRegexCost(RuleSet original) {

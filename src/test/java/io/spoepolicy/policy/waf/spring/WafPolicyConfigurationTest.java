@@ -40,7 +40,8 @@ class WafPolicyConfigurationTest {
                     WafEngine engine = context.getBean(WafEngine.class);
                     assertThat(engine.settings().paranoiaLevel()).isEqualTo(2);
                     assertThat(engine.settings().exclusions()).hasSize(1);
-                    assertThat(context.getBean(WafEndpoint.class).report()).containsEntry("ruleSource", "built-in");
+                    assertThat(context.getBean(WafEndpoint.class).report()).containsEntry("ruleSource", "built-in")
+                            .containsEntry("regexDfaCache", new io.spoepolicy.policy.waf.regex.dfa.LazyDfaStats.Snapshot(0, 0, 0));
                 });
     }
 

@@ -64,6 +64,12 @@ public final class DfaCompiler {
      * {@code maxTableBytes} once minimized (bounds the memory).
      */
     public static Result compile(String pattern, int flags, int maxStates, long maxTableBytes) {
+        return compile(pattern, flags, maxStates, maxTableBytes, new LazyDfaStats());
+    }
+
+    /** The same; a lazily built DFA counts its cache resets in {@code lazyStats}. */
+    public static Result compile(String pattern, int flags, int maxStates, long maxTableBytes,
+            LazyDfaStats lazyStats) {
         try {
             RxTree.Builder builder = new RxTree.Builder();
             RxTree tree = Re2Reader.read(pattern, builder, flags);
@@ -82,7 +88,7 @@ public final class DfaCompiler {
                     // Not even a few states: not worth a DFA.
                     return new Result(null, "DFA tables above " + maxTableBytes + " bytes");
                 }
-                dfa = new LazyDfa(lazy, budget, builder.exact());
+                dfa = new LazyDfa(lazy, budget, builder.exact(), lazyStats);
             }
             return new Result(dfa, null);
         } catch (UnsupportedRegexException e) {

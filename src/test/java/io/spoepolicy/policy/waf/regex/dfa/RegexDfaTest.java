@@ -59,7 +59,7 @@ class RegexDfaTest {
     }
 
     @Test
-    void lazyDfaAnswersUnknownOnceFullAndStaysRight() {
+    void lazyDfaLeftToRe2jWhenItThrashesStaysRight() {
         String regex = "(?i)(?:a|b)*a(?:a|b){6}x";
         Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
         RegexDfa dfa = DfaCompiler.compile(regex, Re2Reader.DOT_NL, 1, 16 * (4L * 20 + 200) + 1000).dfa();
