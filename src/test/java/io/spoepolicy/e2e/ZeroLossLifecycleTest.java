@@ -67,6 +67,8 @@ class ZeroLossLifecycleTest {
     private static final int RELOADS = Integer.getInteger("spoe.e2e.lifecycle.reloads", 10);
     private static final Duration UP_TIMEOUT = Duration.ofSeconds(20);
     private static final String BACKEND = "be_spoe_agents";
+    /** HAProxy 2.x's {@code max-waiting-frames} default; the documented spoe.conf keeps it. */
+    private static final int MAX_WAITING_FRAMES_2X = 20;
     /**
      * Larger than the docs' 500 ms, and the agents' policy deadline with it, because this test
      * shares two CPUs with HAProxy, two agents and the load: it measures what the lifecycle loses
@@ -231,10 +233,13 @@ class ZeroLossLifecycleTest {
      * agent still had to close after its drain deadline. 2.x keeps sending on the connections of
      * an agent it marked DOWN, and when those connections are all its pool (the other agent just
      * restarted and got none back) they never go quiet; closed at the deadline, a NOTIFY HAProxy
-     * writes in that instant crosses the AGENT-DISCONNECT and fails with st=256. At most one such
-     * event per connection closed after the deadline is tolerated and reported; anything else
-     * fails the test. HAProxy 3.1+ sends each event to an UP server, so a DOWN agent's connections
-     * go quiet and nothing excuses a loss there: no tolerance at all.
+     * writes in that instant crosses the AGENT-DISCONNECT and fails with st=256. Per connection
+     * closed after the deadline, as many such events are tolerated (and reported) as 2.x lets wait
+     * for an ACK on one connection, {@value #MAX_WAITING_FRAMES_2X}: it pipelines, and on a loaded
+     * machine it wrote three in the instant the DISCONNECT travelled (one run in five). Anything
+     * else fails the test, and so does any loss with no connection closed after its deadline.
+     * HAProxy 3.1+ sends each event to an UP server, so a DOWN agent's connections go quiet and
+     * nothing excuses a loss there: no tolerance at all.
      */
     private static void assertZeroLossBeyondDeadlineCloses(Result result) {
         if (result.closedAfterDeadline() == 0 || haproxy.version().hasSpopMultiplexer()) {
@@ -253,7 +258,7 @@ class ZeroLossLifecycleTest {
         assertThat(st256)
                 .as("st=256 beyond the %d connection(s) closed after the drain deadline: %s",
                         result.closedAfterDeadline(), result)
-                .isLessThanOrEqualTo(result.closedAfterDeadline());
+                .isLessThanOrEqualTo((long) result.closedAfterDeadline() * MAX_WAITING_FRAMES_2X);
         assertThat(counts.missingDecision()).as("requests without a decision: %s", result).isEqualTo(st256);
     }
 
