@@ -14,6 +14,7 @@ import io.spoepolicy.policy.PolicyDispatcher;
 import io.spoepolicy.policy.SpoePolicy;
 import io.spoepolicy.policy.auth.JwtFamily;
 import io.spoepolicy.policy.auth.JwtPolicy;
+import io.spoepolicy.policy.waf.WafRules;
 import io.spoepolicy.server.SessionRegistry;
 import io.spoepolicy.server.SpoeServer;
 
@@ -56,6 +57,15 @@ public class ObservabilityConfiguration {
                 }
             }
             return null;
+        });
+    }
+
+    /** Resolved on each scrape, like the JWT caches: the WAF's rules exist only when it is on. */
+    @Bean
+    WafRegexDfaMetrics wafRegexDfaMetrics(ObjectProvider<WafRules> rules) {
+        return new WafRegexDfaMetrics(() -> {
+            WafRules loaded = rules.getIfAvailable();
+            return loaded == null ? null : loaded.regexDfaCache();
         });
     }
 

@@ -133,6 +133,10 @@ class ObservabilityIntegrationTest {
                 .contains("spoe_connections_active ")
                 .contains("spoe_server_state{state=\"running\"} 1.0")
                 .contains("reactor_netty_tcp_server_data_received_bytes")
+                // The WAF is on in this context: its lazily built DFAs' counters are exported.
+                .containsPattern("(?m)^spoe_waf_regex_dfa_resets_total \\d")
+                .containsPattern("(?m)^spoe_waf_regex_dfa_given_up_total \\d")
+                .containsPattern("(?m)^spoe_waf_regex_dfa_re2j_only \\d")
                 .doesNotContain("remote_address");
     }
 

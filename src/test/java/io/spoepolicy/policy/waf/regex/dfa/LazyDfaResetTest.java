@@ -3,6 +3,9 @@ package io.spoepolicy.policy.waf.regex.dfa;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.re2j.Pattern;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.spoepolicy.observability.WafRegexDfaMetrics;
 import io.spoepolicy.policy.waf.operator.OperatorContext;
 import io.spoepolicy.policy.waf.operator.RegexOperator;
 import io.spoepolicy.policy.waf.regex.Re2Reader;
@@ -141,6 +144,12 @@ class LazyDfaResetTest {
         assertThat(stats.givenUp()).as("given up").isPositive();
         assertThat(dfa.re2jOnly()).isTrue();
         assertThat(stats.re2jOnlyNow()).isEqualTo(1);
+        // What dashboards see of it.
+        MeterRegistry registry = new SimpleMeterRegistry();
+        new WafRegexDfaMetrics(() -> stats).bindTo(registry);
+        assertThat(registry.get("spoe.waf.regex.dfa.resets").functionCounter().count()).isEqualTo(stats.resets());
+        assertThat(registry.get("spoe.waf.regex.dfa.given.up").functionCounter().count()).isEqualTo(stats.givenUp());
+        assertThat(registry.get("spoe.waf.regex.dfa.re2j.only").gauge().value()).isEqualTo(1);
         assertThat(unknown).isPositive();
         // A megabyte of ordinary values later the DFA answers again.
         String quiet = " ".repeat(4096) + "abababax";
@@ -149,6 +158,7 @@ class LazyDfaResetTest {
         }
         assertThat(dfa.re2jOnly()).isFalse();
         assertThat(stats.re2jOnlyNow()).isZero();
+        assertThat(registry.get("spoe.waf.regex.dfa.re2j.only").gauge().value()).isZero();
         assertThat(dfa.search(quiet)).isEqualTo(RegexDfa.YES);
         assertThat(dfa.search(quiet.substring(1, 4096))).isEqualTo(RegexDfa.NO);
     }
