@@ -1,7 +1,7 @@
 package io.spoepolicy.e2e;
 
-import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +20,7 @@ import io.spoepolicy.testsupport.HttpLoadResult;
 import io.spoepolicy.testsupport.QuickStart;
 import io.spoepolicy.testsupport.RequiresHaproxy;
 import io.spoepolicy.testsupport.ServerState;
+import io.spoepolicy.testsupport.SpoeLogLine;
 import io.spoepolicy.testsupport.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,10 +79,10 @@ class HaproxyMutualTlsTest {
                     allowed.headerCounts("x-policy-error"), haproxy.spoeStatuses()).containsEntry("allow", 200L);
             assertThat(denied.countStatus(403)).as("%s", denied).isEqualTo(50);
             assertThat(denied.headerCounts("x-policy-action")).containsEntry("deny", 50L);
-            // HAProxy's log lines reach its log ring on their own schedule: a bound for a busy machine.
-            // Read over the runtime API, where an exchange that fails under load is a poll that saw nothing.
-            await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(UncheckedIOException.class).until(() -> haproxy.spoeStatuses().size() >= warmUp + 250);
-            assertThat(haproxy.spoeStatuses().subList(warmUp, haproxy.spoeStatuses().size())).containsOnly(0);
+            // A bound for a busy machine.
+            List<Integer> statuses = haproxy.awaitSpoeLines(warmUp + 250, Duration.ofSeconds(20)).stream()
+                    .map(SpoeLogLine::status).toList();
+            assertThat(statuses.subList(warmUp, statuses.size())).containsOnly(0);
             System.out.printf("[figures] mTLS with HAProxy %s: %d requests, %d decisions, %d TLS handshakes%n",
                     haproxy.version(), 250, 250 - allowed.countMissingHeader("x-policy-action")
                             - denied.countMissingHeader("x-policy-action"), tls.handshakes());

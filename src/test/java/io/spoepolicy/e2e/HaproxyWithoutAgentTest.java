@@ -1,9 +1,7 @@
 package io.spoepolicy.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -43,10 +41,7 @@ class HaproxyWithoutAgentTest {
                     : List.of("1", "2");
             assertThat(response.header("x-policy-error")).as(haproxy.logTail(20))
                     .hasValueSatisfying(error -> assertThat(error).isIn(beforeOrAfterFirstCheck));
-            // From the ring over the runtime API: an exchange that fails under load is a poll that saw nothing.
-            List<SpoeLogLine> spoe = await().atMost(Duration.ofSeconds(20))
-                    .ignoreExceptionsInstanceOf(UncheckedIOException.class)
-                    .until(haproxy::spoeLogLines, lines -> !lines.isEmpty());
+            List<SpoeLogLine> spoe = haproxy.awaitSpoeLines(1, Duration.ofSeconds(20));
             assertThat(spoe).allSatisfy(line -> {
                 assertThat(line.agent()).isEqualTo("spoe-policy-agent");
                 assertThat(line.name()).isEqualTo("on-frontend-http-request");

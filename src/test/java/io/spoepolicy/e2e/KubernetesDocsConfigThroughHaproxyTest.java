@@ -1,7 +1,6 @@
 package io.spoepolicy.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -117,8 +116,7 @@ class KubernetesDocsConfigThroughHaproxyTest {
         assertThat(allowed.header("x-policy-error")).isEmpty();
         assertThat(denied.status()).as(haproxy.logTail(20)).isEqualTo(403);
         assertThat(denied.header("x-policy-action")).contains("deny");
-        List<SpoeLogLine> lines = await("two SPOE log lines").atMost(Duration.ofSeconds(5))
-                .until(haproxy::spoeLogLines, all -> all.size() >= linesBefore + 2);
+        List<SpoeLogLine> lines = haproxy.awaitSpoeLines(linesBefore + 2, Duration.ofSeconds(5));
         assertThat(lines.subList(linesBefore, lines.size())).extracting(SpoeLogLine::status).containsOnly(0);
     }
 

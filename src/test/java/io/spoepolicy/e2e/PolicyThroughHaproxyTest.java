@@ -271,11 +271,7 @@ class PolicyThroughHaproxyTest {
     }
 
     private static List<SpoeLogLine> awaitSpoeLines(HaproxyProcess haproxy, int skip, int count) {
-        // HAProxy writes them on its own schedule; a bound for a busy machine. They are read from
-        // the ring over the runtime API: an exchange that fails under load is a poll that saw nothing.
-        return await("SPOE log lines").atMost(Duration.ofSeconds(30))
-                .ignoreExceptionsInstanceOf(UncheckedIOException.class)
-                .until(() -> haproxy.spoeLogLines(), lines -> lines.size() >= skip + count)
-                .subList(skip, skip + count);
+        // A bound for a busy machine.
+        return haproxy.awaitSpoeLines(skip + count, Duration.ofSeconds(30)).subList(skip, skip + count);
     }
 }

@@ -308,6 +308,18 @@ public final class HaproxyProcess implements AutoCloseable {
         return SpoeLogLine.parseAll(logLines());
     }
 
+    /**
+     * Waits until at least {@code count} SPOE event lines were logged and returns all of them.
+     * HAProxy logs on its own schedule; and a foreground process's lines are read from the ring
+     * over the runtime API, where an exchange that fails on a starved machine is a poll that saw
+     * nothing, not a failure: the bound still ends the wait.
+     */
+    public List<SpoeLogLine> awaitSpoeLines(int count, Duration timeout) {
+        return await(count + " SPOE log lines").atMost(timeout)
+                .ignoreExceptionsInstanceOf(UncheckedIOException.class)
+                .until(this::spoeLogLines, lines -> lines.size() >= count);
+    }
+
     /** The {@code st=} value of every SPOE log line so far, in order. */
     public List<Integer> spoeStatuses() {
         return spoeLogLines().stream().map(SpoeLogLine::status).toList();
